@@ -1,1 +1,12 @@
-export const x: number = 1;
+export { loadPolicyConfig } from './config/load.ts';
+export { LogPolicyConfigError } from './config/errors.ts';
+export type { PolicyConfig, PolicyMode } from './config/policyConfig.ts';
+export { MACRO_EVENTS } from './config/defaults.ts';
+export { LogPolicyProcessor, type LogPolicyProcessorOptions } from './processor/LogPolicyProcessor.ts';
+export type { PolicyStats } from './processor/stats.ts';
+export type { DropReason } from './rules/verdict.ts';
+export { startCall, type CallScope } from './call/callScope.ts';
+export { currentCallId } from './call/context.ts';
+export { getLogger, type PolicyLogger } from './logger/getLogger.ts';
+export { RateLimiter } from './logger/RateLimiter.ts';
+export { OncePerCall } from './logger/OncePerCall.ts';

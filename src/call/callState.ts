@@ -1,0 +1,45 @@
+import { DROP_REASONS } from '../rules/verdict.ts';
+
+export interface RepeatState {
+  /** Occurrences since the last one that passed. */
+  pending: number;
+  lastPassAt: number;
+}
+
+/** Slot shared by every key beyond the per-call cap, so hostile keys cannot grow state. */
+export const OVERFLOW_KEY = '(overflow)';
+
+/**
+ * What the policy remembers about one call (or, with no id, about records outside any call).
+ * Collections are created on first use: most calls touch few of them, and 10,000 open calls
+ * must stay small.
+ */
+export class CallState {
+  readonly id: string | undefined;
+  readonly startedAt: number;
+  produced = 0;
+  forwarded = 0;
+  dropped = 0;
+  budgetUsed = 0;
+  /** Indexed by the policy's once-key index. */
+  onceSeen: Uint8Array | undefined;
+  /** Indexed by the policy's rate-limit index: when that key last passed. */
+  rateLastPass: Float64Array | undefined;
+  repeats: Map<string, RepeatState> | undefined;
+  droppedByReason: Uint32Array | undefined;
+  droppedByKey: Map<string, number> | undefined;
+
+  constructor(id: string | undefined, startedAt: number) {
+    this.id = id;
+    this.startedAt = startedAt;
+  }
+
+  countDrop(reasonIndex: number, key: string | undefined, maxKeys: number): void {
+    this.dropped++;
+    (this.droppedByReason ??= new Uint32Array(DROP_REASONS.length))[reasonIndex]!++;
+    if (key === undefined) return;
+    const byKey = (this.droppedByKey ??= new Map());
+    const slot = byKey.has(key) || byKey.size < maxKeys ? key : OVERFLOW_KEY;
+    byKey.set(slot, (byKey.get(slot) ?? 0) + 1);
+  }
+}

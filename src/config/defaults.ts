@@ -1,0 +1,24 @@
+import { SeverityNumber } from '@opentelemetry/api';
+import type { PolicyMode } from './policyConfig.ts';
+
+export const MACRO_EVENTS = Object.freeze([
+  'BOOT', 'CALL_START', 'REALTIME', 'CREATE_APPT', 'DSP', 'WEBHOOK_CLOSE', 'CALL_END', 'SERVER_ERROR',
+] as const);
+
+/** The seed's six noisy modules, plus Node's usual chatty clients. */
+export const DEFAULT_NOISY_MODULES = Object.freeze([
+  'server.media_ws_ai', 'server.services.audio_dsp', 'websockets', 'urllib3', 'httpx', 'openai',
+  'ws', 'undici', 'axios', 'socket.io', 'engine.io', 'grpc',
+]);
+
+export const DEFAULT_RATE_LIMITS = 'AUDIO_DELTA=10s,RMS=10s,TX_SLOW=5s,AUDIO_DRAIN=5s';
+export const DEFAULT_ONCE_KEYS = 'DSP,AUDIO_MODE';
+export const DEFAULT_ERROR_REPEAT = '30s';
+export const DEFAULT_CALL_TTL = '2h';
+export const DEFAULT_MAX_CALLS = 50_000;
+export const DEFAULT_MAX_KEYS_PER_CALL = 64;
+
+export const MODE_DEFAULTS: Readonly<Record<PolicyMode, { base: number; noisy: number; budget: number }>> = {
+  production: { base: SeverityNumber.INFO, noisy: SeverityNumber.WARN, budget: 20 },
+  development: { base: SeverityNumber.DEBUG, noisy: SeverityNumber.INFO, budget: 0 },
+};

@@ -1,0 +1,164 @@
+import { DURATION_FORMS, parseDuration } from './durations.ts';
+import { mergeRules, type LevelRule } from './directives.ts';
+import { LogPolicyConfigError } from './errors.ts';
+import { LEVEL_NAMES, parseLevel } from './levels.ts';
+import type { PolicyConfig, PolicyMode } from './policyConfig.ts';
+import {
+  DEFAULT_CALL_TTL, DEFAULT_ERROR_REPEAT, DEFAULT_MAX_CALLS, DEFAULT_MAX_KEYS_PER_CALL, DEFAULT_NOISY_MODULES,
+  DEFAULT_ONCE_KEYS, DEFAULT_RATE_LIMITS, MACRO_EVENTS, MODE_DEFAULTS,
+} from './defaults.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const NAME = /^[A-Za-z0-9_.:/@-]{1,128}$/;
+const KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** A set variable, trimmed; an empty value counts as unset. */
+function read(env: Env, variable: string): string | undefined {
+  const value = env[variable]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function list(value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function mode(env: Env, warnings: string[]): { mode: PolicyMode; source: string } {
+  const explicit = read(env, 'LOG_POLICY_MODE');
+  if (explicit !== undefined) {
+    const lower = explicit.toLowerCase();
+    if (lower === 'production' || lower === 'development') return { mode: lower, source: `LOG_POLICY_MODE=${explicit}` };
+    throw new LogPolicyConfigError('LOG_POLICY_MODE', explicit, 'accepted: production, development');
+  }
+  const debug = read(env, 'DEBUG');
+  if (debug !== undefined) {
+    // The seed's switch is inverted on purpose: DEBUG=1 is production.
+    const lower = debug.toLowerCase();
+    if (lower === '1' || lower === 'true') return { mode: 'production', source: `DEBUG=${debug}` };
+    if (lower === '0' || lower === 'false') return { mode: 'development', source: `DEBUG=${debug}` };
+    warnings.push(`DEBUG=${JSON.stringify(debug)} is not 1/true/0/false (the debug package's syntax?); mode left at production`);
+  }
+  return { mode: 'production', source: 'default' };
+}
+
+function level(env: Env, variable: string, fallback: number): number {
+  const value = read(env, variable);
+  if (value === undefined) return fallback;
+  const parsed = parseLevel(value);
+  if (parsed === undefined) throw new LogPolicyConfigError(variable, value, `accepted levels: ${LEVEL_NAMES}`);
+  return parsed;
+}
+
+function duration(env: Env, variable: string, fallback: string): number {
+  const value = read(env, variable) ?? fallback;
+  const parsed = parseDuration(value);
+  if (parsed === undefined) throw new LogPolicyConfigError(variable, value, `accepted: ${DURATION_FORMS}`);
+  return parsed;
+}
+
+function count(env: Env, variable: string, fallback: number, min: number): number {
+  const value = read(env, variable);
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value) || Number(value) < min) {
+    throw new LogPolicyConfigError(variable, value, `accepted: a whole number from ${min} to 999999999`);
+  }
+  return Number(value);
+}
+
+function key(variable: string, whole: string, item: string): string {
+  if (!KEY.test(item)) throw new LogPolicyConfigError(variable, whole, `"${item}" is not a key; accepted: keys of 1-64 characters A-Z a-z 0-9 _ . : -`);
+  return item;
+}
+
+function loggerName(variable: string, whole: string, item: string): string {
+  if (!NAME.test(item)) throw new LogPolicyConfigError(variable, whole, `"${item}" is not a logger name; accepted: names of 1-128 characters A-Z a-z 0-9 _ . : / @ -`);
+  return item;
+}
+
+/** "info,openai=warn" → a base level (the bare entry) and per-logger rules. */
+function levelDirectives(env: Env): { base?: number; rules: LevelRule[] } {
+  const value = read(env, 'LOG_POLICY_LEVELS');
+  const rules: LevelRule[] = [];
+  let base: number | undefined;
+  if (value === undefined) return { rules };
+  const accepted = `accepted: a comma list of LEVEL or LOGGER=LEVEL, levels ${LEVEL_NAMES}`;
+  for (const item of list(value)) {
+    const eq = item.indexOf('=');
+    const levelText = eq < 0 ? item : item.slice(eq + 1).trim();
+    const parsed = parseLevel(levelText);
+    if (parsed === undefined) throw new LogPolicyConfigError('LOG_POLICY_LEVELS', value, `"${levelText}" is not a level; ${accepted}`);
+    if (eq < 0) base = parsed;
+    else rules.push({ logger: loggerName('LOG_POLICY_LEVELS', value, item.slice(0, eq).trim()), level: parsed });
+  }
+  return base === undefined ? { rules } : { base, rules };
+}
+
+function rateLimits(env: Env): Map<string, number> {
+  const value = read(env, 'LOG_POLICY_RATE_LIMITS') ?? DEFAULT_RATE_LIMITS;
+  const limits = new Map<string, number>();
+  if (value.toLowerCase() === 'none') return limits;
+  for (const item of list(value)) {
+    const eq = item.indexOf('=');
+    const ms = eq < 0 ? undefined : parseDuration(item.slice(eq + 1));
+    if (ms === undefined) {
+      throw new LogPolicyConfigError('LOG_POLICY_RATE_LIMITS', value, `"${item}" is not KEY=duration; accepted: a comma list of KEY=duration (${DURATION_FORMS}), or none`);
+    }
+    limits.set(key('LOG_POLICY_RATE_LIMITS', value, item.slice(0, eq).trim()), ms);
+  }
+  return limits;
+}
+
+function onceKeys(env: Env): Set<string> {
+  const value = read(env, 'LOG_POLICY_ONCE') ?? DEFAULT_ONCE_KEYS;
+  if (value.toLowerCase() === 'none') return new Set();
+  return new Set(list(value).map((item) => key('LOG_POLICY_ONCE', value, item)));
+}
+
+function noisyModules(env: Env): string[] {
+  const value = read(env, 'LOG_POLICY_NOISY_MODULES');
+  if (value === undefined) return [...DEFAULT_NOISY_MODULES];
+  if (value.toLowerCase() === 'none') return [];
+  return list(value).map((item) => loggerName('LOG_POLICY_NOISY_MODULES', value, item));
+}
+
+function flag(env: Env, variable: string): boolean {
+  const value = read(env, variable);
+  if (value === undefined) return false;
+  const lower = value.toLowerCase();
+  if (lower === '1' || lower === 'true') return true;
+  if (lower === '0' || lower === 'false') return false;
+  throw new LogPolicyConfigError(variable, value, 'accepted: 1, true, 0, false');
+}
+
+/**
+ * Reads the policy from `env` (default `process.env`). Throws {@link LogPolicyConfigError} on the
+ * first bad value, naming the variable, the value and what is accepted. No other module reads env.
+ */
+export function loadPolicyConfig(env: NodeJS.ProcessEnv = process.env): PolicyConfig {
+  const warnings: string[] = [];
+  const chosen = mode(env, warnings);
+  const defaults = MODE_DEFAULTS[chosen.mode];
+  const directives = levelDirectives(env);
+  const noisyLevel = level(env, 'LOG_POLICY_NOISY_LEVEL', defaults.noisy);
+  const modules = noisyModules(env);
+  const config: PolicyConfig = {
+    mode: chosen.mode,
+    modeSource: chosen.source,
+    // A bare level in LOG_POLICY_LEVELS is the more specific setting, so it wins over LOG_POLICY_LEVEL.
+    baseLevel: directives.base ?? level(env, 'LOG_POLICY_LEVEL', defaults.base),
+    noisyLevel,
+    noisyModules: Object.freeze(modules),
+    levelRules: mergeRules(modules.map((logger) => ({ logger, level: noisyLevel })), directives.rules),
+    debugTx: flag(env, 'DEBUG_TX'),
+    rateLimits: rateLimits(env),
+    onceKeys: onceKeys(env),
+    errorRepeatMs: duration(env, 'LOG_POLICY_ERROR_REPEAT', DEFAULT_ERROR_REPEAT),
+    callBudget: count(env, 'LOG_POLICY_CALL_BUDGET', defaults.budget, 0),
+    callTtlMs: duration(env, 'LOG_POLICY_CALL_TTL', DEFAULT_CALL_TTL),
+    maxCalls: count(env, 'LOG_POLICY_MAX_CALLS', DEFAULT_MAX_CALLS, 1),
+    maxKeysPerCall: count(env, 'LOG_POLICY_MAX_KEYS', DEFAULT_MAX_KEYS_PER_CALL, 1),
+    macroEvents: new Set(MACRO_EVENTS),
+    warnings: Object.freeze(warnings),
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,32 @@
+import type { LevelRule } from './directives.ts';
+
+export type PolicyMode = 'production' | 'development';
+
+/** The policy as loaded from the environment: typed, validated and frozen. */
+export interface PolicyConfig {
+  readonly mode: PolicyMode;
+  /** Which variable decided the mode, e.g. `LOG_POLICY_MODE=development`, `DEBUG=1`, `default`. */
+  readonly modeSource: string;
+  /** Base threshold (SeverityNumber) for loggers no rule covers. */
+  readonly baseLevel: number;
+  readonly noisyLevel: number;
+  readonly noisyModules: readonly string[];
+  /** Per-logger thresholds: the noisy modules at `noisyLevel`, then `LOG_POLICY_LEVELS` over them. */
+  readonly levelRules: readonly LevelRule[];
+  /** `DEBUG_TX=1`: keys starting with `TX_` pass the threshold down to DEBUG. */
+  readonly debugTx: boolean;
+  /** Key → minimum interval in ms between records that pass. */
+  readonly rateLimits: ReadonlyMap<string, number>;
+  readonly onceKeys: ReadonlySet<string>;
+  readonly errorRepeatMs: number;
+  /** Max INFO-and-below records per call; 0 = unlimited. */
+  readonly callBudget: number;
+  readonly callTtlMs: number;
+  /** Open calls tracked at once; the oldest is evicted (and counted) beyond this. */
+  readonly maxCalls: number;
+  /** Distinct keys tracked per call (repeat errors, drop counts); the rest share one overflow slot. */
+  readonly maxKeysPerCall: number;
+  readonly macroEvents: ReadonlySet<string>;
+  /** Non-fatal remarks from loading (e.g. a `DEBUG` value that belongs to the `debug` package). */
+  readonly warnings: readonly string[];
+}

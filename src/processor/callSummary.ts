@@ -1,0 +1,24 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { CallState } from '../call/callState.ts';
+import { ATTR } from '../record/attributes.ts';
+import { DROP_REASONS } from '../rules/verdict.ts';
+
+/** The attributes stamped on CALL_END: how long the call took and what the policy removed from it. */
+export function callSummary(state: CallState, now: number): Attributes {
+  const byReason: Record<string, number> = {};
+  if (state.droppedByReason !== undefined) {
+    DROP_REASONS.forEach((reason, i) => {
+      const n = state.droppedByReason![i]!;
+      if (n > 0) byReason[reason] = n;
+    });
+  }
+  return {
+    [ATTR.durationMs]: Math.round(now - state.startedAt),
+    [ATTR.droppedCount]: state.dropped,
+    [ATTR.producedCount]: state.produced,
+    [ATTR.forwardedCount]: state.forwarded,
+    // Maps are valid OTLP attribute values (kvlist); the Attributes type does not say so.
+    [ATTR.droppedByKey]: Object.fromEntries(state.droppedByKey ?? []) as unknown as string,
+    [ATTR.droppedByReason]: byReason as unknown as string,
+  };
+}

@@ -1,0 +1,59 @@
+import { OVERFLOW_KEY } from '../call/callState.ts';
+import { DROP_REASONS, type DropReason } from '../rules/verdict.ts';
+
+/** A snapshot of what the processor has done since it was created. */
+export interface PolicyStats {
+  /** Records that reached `onEmit` (records refused by `enabled()` are never built, so never seen). */
+  seen: number;
+  forwarded: number;
+  dropped: number;
+  droppedByReason: Record<DropReason, number>;
+  /** By record key; records without a key count under `(none)`, keys beyond the cap under `(overflow)`. */
+  droppedByKey: Record<string, number>;
+  /** Repeated errors let through as WARN with a count. */
+  downgraded: number;
+  callsOpen: number;
+  callsEvicted: number;
+  /** The downstream processor threw; the record is counted here, never thrown into the app. */
+  downstreamErrors: number;
+  /** The policy itself failed on a record; it was forwarded unchanged. */
+  internalErrors: number;
+}
+
+/** Distinct keys kept in the process-wide drop counts. */
+const MAX_STAT_KEYS = 1024;
+export const NO_KEY = '(none)';
+
+export class StatsCounter {
+  seen = 0;
+  forwarded = 0;
+  dropped = 0;
+  downgraded = 0;
+  downstreamErrors = 0;
+  internalErrors = 0;
+  private readonly byReason = new Float64Array(DROP_REASONS.length);
+  private readonly byKey = new Map<string, number>();
+
+  countDrop(reasonIndex: number, key: string | undefined): void {
+    this.dropped++;
+    this.byReason[reasonIndex]!++;
+    let slot = key ?? NO_KEY;
+    if (!this.byKey.has(slot) && this.byKey.size >= MAX_STAT_KEYS) slot = OVERFLOW_KEY;
+    this.byKey.set(slot, (this.byKey.get(slot) ?? 0) + 1);
+  }
+
+  snapshot(callsOpen: number, callsEvicted: number): PolicyStats {
+    return {
+      seen: this.seen,
+      forwarded: this.forwarded,
+      dropped: this.dropped,
+      droppedByReason: Object.fromEntries(DROP_REASONS.map((reason, i) => [reason, this.byReason[i]!])) as Record<DropReason, number>,
+      droppedByKey: Object.fromEntries(this.byKey),
+      downgraded: this.downgraded,
+      callsOpen,
+      callsEvicted,
+      downstreamErrors: this.downstreamErrors,
+      internalErrors: this.internalErrors,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { SeverityNumber } from '@opentelemetry/api';
+import type { CallState } from '../call/callState.ts';
+import type { RecordFacts } from '../record/facts.ts';
+import { budgeted, overBudget } from './budget.ts';
+import type { CompiledPolicy } from './compiledPolicy.ts';
+import { onceSpent, spendOnce } from './once.ts';
+import { rateLimited, stampRate } from './rateLimit.ts';
+import { repeatErrors } from './repeatErrors.ts';
+import { threshold } from './threshold.ts';
+import { DROP, PASS, type Verdict } from './verdict.ts';
+
+/**
+ * The rules in order; the first drop wins. ERROR and FATAL are governed by the repeat rule alone.
+ * Once-keys, rate limits and the budget are only spent when the record passes all of them, so a
+ * record dropped by the budget does not use up its key's once or its interval.
+ */
+export function decide(facts: RecordFacts, state: CallState, now: number, policy: CompiledPolicy): Verdict {
+  if (threshold(facts, policy) !== PASS) return DROP.threshold;
+  const config = policy.config;
+  if (facts.severity >= SeverityNumber.ERROR) {
+    return repeatErrors(state, facts.errorGroup ?? facts.logger, now, config.errorRepeatMs, config.maxKeysPerCall);
+  }
+  const key = facts.key;
+  const onceIndex = key === undefined ? undefined : policy.onceIndex.get(key);
+  if (onceIndex !== undefined && onceSpent(state, onceIndex)) return DROP.once;
+  const rateIndex = key === undefined ? undefined : policy.rateIndex.get(key);
+  if (rateIndex !== undefined && rateLimited(state, rateIndex, policy.rateIntervals[rateIndex]!, now)) return DROP.rate_limit;
+  const spendsBudget = budgeted(facts, state, config.callBudget);
+  if (spendsBudget && overBudget(state, config.callBudget)) return DROP.budget;
+  if (onceIndex !== undefined) spendOnce(state, onceIndex, policy.onceIndex.size);
+  if (rateIndex !== undefined) stampRate(state, rateIndex, policy.rateIndex.size, now);
+  if (spendsBudget) state.budgetUsed++;
+  return PASS;
+}
