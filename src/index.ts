@@ -10,3 +10,4 @@ export { currentCallId } from './call/context.ts';
 export { getLogger, type PolicyLogger } from './logger/getLogger.ts';
 export { RateLimiter } from './logger/RateLimiter.ts';
 export { OncePerCall } from './logger/OncePerCall.ts';
+export { logPolicyProcessors, type PolicyProcessorsOptions } from './sdk/processors.ts';
