@@ -11,3 +11,7 @@ export { getLogger, type PolicyLogger } from './logger/getLogger.ts';
 export { RateLimiter } from './logger/RateLimiter.ts';
 export { OncePerCall } from './logger/OncePerCall.ts';
 export { logPolicyProcessors, type PolicyProcessorsOptions } from './sdk/processors.ts';
+export { SanitizingProcessor, type SanitizingOptions } from './processor/SanitizingProcessor.ts';
+export { RedactingProcessor, type RedactingOptions } from './processor/RedactingProcessor.ts';
+export { RetryingExporter, type RetryingExporterOptions } from './export/RetryingExporter.ts';
+export type { ExportStatsSnapshot } from './export/exportStats.ts';

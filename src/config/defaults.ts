@@ -17,8 +17,11 @@ export const DEFAULT_ERROR_REPEAT = '30s';
 export const DEFAULT_CALL_TTL = '2h';
 export const DEFAULT_MAX_CALLS = 50_000;
 export const DEFAULT_MAX_KEYS_PER_CALL = 64;
+export const DEFAULT_MAX_BODY = 16_384;
+export const DEFAULT_MAX_ATTRIBUTE = 4_096;
+export const DEFAULT_RETRY_BUFFER = 5_000;
 
-export const MODE_DEFAULTS: Readonly<Record<PolicyMode, { base: number; noisy: number; budget: number }>> = {
-  production: { base: SeverityNumber.INFO, noisy: SeverityNumber.WARN, budget: 20 },
-  development: { base: SeverityNumber.DEBUG, noisy: SeverityNumber.INFO, budget: 0 },
+export const MODE_DEFAULTS: Readonly<Record<PolicyMode, { base: number; noisy: number; budget: number; redact: boolean }>> = {
+  production: { base: SeverityNumber.INFO, noisy: SeverityNumber.WARN, budget: 20, redact: true },
+  development: { base: SeverityNumber.DEBUG, noisy: SeverityNumber.INFO, budget: 0, redact: false },
 };

@@ -3,8 +3,9 @@ import { mergeRules, type LevelRule } from './directives.ts';
 import { LogPolicyConfigError } from './errors.ts';
 import { LEVEL_NAMES, parseLevel } from './levels.ts';
 import type { PolicyConfig, PolicyMode } from './policyConfig.ts';
+import { parseRedactPattern } from './redactPattern.ts';
 import {
-  DEFAULT_CALL_TTL, DEFAULT_ERROR_REPEAT, DEFAULT_MAX_CALLS, DEFAULT_MAX_KEYS_PER_CALL, DEFAULT_NOISY_MODULES,
+  DEFAULT_CALL_TTL, DEFAULT_ERROR_REPEAT, DEFAULT_MAX_ATTRIBUTE, DEFAULT_MAX_BODY, DEFAULT_MAX_CALLS, DEFAULT_RETRY_BUFFER, DEFAULT_MAX_KEYS_PER_CALL, DEFAULT_NOISY_MODULES,
   DEFAULT_ONCE_KEYS, DEFAULT_RATE_LIMITS, MACRO_EVENTS, MODE_DEFAULTS,
 } from './defaults.ts';
 
@@ -130,6 +131,21 @@ function flag(env: Env, variable: string): boolean {
   throw new LogPolicyConfigError(variable, value, 'accepted: 1, true, 0, false');
 }
 
+/** `on`/`off` (or 1/true/0/false); unset → the mode's default. */
+function onOff(env: Env, variable: string, fallback: boolean): boolean {
+  const value = read(env, variable);
+  if (value === undefined) return fallback;
+  const lower = value.toLowerCase();
+  if (lower === 'on' || lower === '1' || lower === 'true') return true;
+  if (lower === 'off' || lower === '0' || lower === 'false') return false;
+  throw new LogPolicyConfigError(variable, value, 'accepted: on, off, 1, 0, true, false');
+}
+
+function redactPattern(env: Env): RegExp | undefined {
+  const value = read(env, 'LOG_POLICY_REDACT_PATTERNS');
+  return value === undefined ? undefined : parseRedactPattern('LOG_POLICY_REDACT_PATTERNS', value);
+}
+
 /**
  * Reads the policy from `env` (default `process.env`). Throws {@link LogPolicyConfigError} on the
  * first bad value, naming the variable, the value and what is accepted. No other module reads env.
@@ -158,6 +174,11 @@ export function loadPolicyConfig(env: NodeJS.ProcessEnv = process.env): PolicyCo
     maxCalls: count(env, 'LOG_POLICY_MAX_CALLS', DEFAULT_MAX_CALLS, 1),
     maxKeysPerCall: count(env, 'LOG_POLICY_MAX_KEYS', DEFAULT_MAX_KEYS_PER_CALL, 1),
     macroEvents: new Set(MACRO_EVENTS),
+    redact: onOff(env, 'LOG_POLICY_REDACT', defaults.redact),
+    redactPattern: redactPattern(env),
+    maxBodyLength: count(env, 'LOG_POLICY_MAX_BODY', DEFAULT_MAX_BODY, 64),
+    maxAttributeLength: count(env, 'LOG_POLICY_MAX_ATTRIBUTE', DEFAULT_MAX_ATTRIBUTE, 64),
+    retryBufferSize: count(env, 'LOG_POLICY_RETRY_BUFFER', DEFAULT_RETRY_BUFFER, 0),
     warnings: Object.freeze(warnings),
   };
   return Object.freeze(config);

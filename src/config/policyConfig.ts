@@ -27,6 +27,16 @@ export interface PolicyConfig {
   /** Distinct keys tracked per call (repeat errors, drop counts); the rest share one overflow slot. */
   readonly maxKeysPerCall: number;
   readonly macroEvents: ReadonlySet<string>;
+  /** Redact phone numbers, e-mail addresses, secrets and card numbers before export (`LOG_POLICY_REDACT`). */
+  readonly redact: boolean;
+  /** Extra redaction pattern (`LOG_POLICY_REDACT_PATTERNS`), global flag set; matches become `[REDACTED:custom]`. */
+  readonly redactPattern: RegExp | undefined;
+  /** Longest string body (and longest string inside a structured body) exported, in characters. */
+  readonly maxBodyLength: number;
+  /** Longest string attribute value exported, in characters. */
+  readonly maxAttributeLength: number;
+  /** Lifecycle and ERROR records kept for re-sending while the collector is unreachable; 0 = off. */
+  readonly retryBufferSize: number;
   /** Non-fatal remarks from loading (e.g. a `DEBUG` value that belongs to the `debug` package). */
   readonly warnings: readonly string[];
 }

@@ -12,12 +12,15 @@ import { CompiledPolicy } from '../rules/compiledPolicy.ts';
 import { decide } from '../rules/decide.ts';
 import { callSummary } from './callSummary.ts';
 import { StatsCounter, type PolicyStats } from './stats.ts';
+import type { ExportStats } from '../export/exportStats.ts';
 
 export interface LogPolicyProcessorOptions {
   /** Default: `loadPolicyConfig(process.env)`. */
   config?: PolicyConfig;
   /** Millisecond clock for every time-based rule; default `performance.now`. */
   now?: () => number;
+  /** Counters of the steps after the policy (sanitizer, redaction, queue, exporter), reported in `stats().export`. */
+  exportStats?: ExportStats;
 }
 
 interface EnabledOptions {
@@ -40,12 +43,14 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private readonly now: () => number;
   private readonly calls: CallStore;
   private readonly counter = new StatsCounter();
+  private readonly exportStats: ExportStats | undefined;
 
   constructor(downstream: LogRecordProcessor, options: LogPolicyProcessorOptions = {}) {
     this.downstream = downstream;
     this.config = options.config ?? loadPolicyConfig();
     this.policy = new CompiledPolicy(this.config);
     this.now = options.now ?? (() => performance.now());
+    this.exportStats = options.exportStats;
     this.calls = new CallStore(this.config.callTtlMs, this.config.maxCalls, this.now());
     publishGate(this, (logger, severity) => severity >= this.floorOf(logger));
   }
@@ -78,7 +83,9 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   }
 
   stats(): PolicyStats {
-    return this.counter.snapshot(this.calls.open, this.calls.evicted);
+    const stats = this.counter.snapshot(this.calls.open, this.calls.evicted);
+    if (this.exportStats !== undefined) stats.export = this.exportStats.snapshot();
+    return stats;
   }
 
   forceFlush(): Promise<void> {

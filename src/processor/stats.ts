@@ -1,5 +1,6 @@
 import { OVERFLOW_KEY } from '../call/callState.ts';
 import { DROP_REASONS, type DropReason } from '../rules/verdict.ts';
+import type { ExportStatsSnapshot } from '../export/exportStats.ts';
 
 /** A snapshot of what the processor has done since it was created. */
 export interface PolicyStats {
@@ -18,6 +19,8 @@ export interface PolicyStats {
   downstreamErrors: number;
   /** The policy itself failed on a record; it was forwarded unchanged. */
   internalErrors: number;
+  /** With `logPolicyProcessors()`: what happened to forwarded records on their way out. */
+  export?: ExportStatsSnapshot;
 }
 
 /** Distinct keys kept in the process-wide drop counts. */
