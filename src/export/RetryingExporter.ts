@@ -77,7 +77,10 @@ export class RetryingExporter implements LogRecordExporter {
       if (ok) {
         this.stats.exported += records.length;
         // The collector is reachable: re-send what waits now rather than at the next backoff.
-        if (this.buffer.length > 0 || this.unreported > 0) this.schedule(0);
+        if ((this.buffer.length > 0 || this.unreported > 0) && !this.resending) {
+          this.cancel();
+          this.schedule(0);
+        }
       } else {
         this.stats.exportFailed += records.length;
         this.keep(records);
