@@ -1,4 +1,5 @@
 import { DROP_REASONS } from '../rules/verdict.ts';
+import type { KeyBudget } from './boundedKeys.ts';
 
 export interface RepeatState {
   /** Occurrences since the last one that passed. */
@@ -6,8 +7,6 @@ export interface RepeatState {
   lastPassAt: number;
 }
 
-/** Slot shared by every key beyond the per-call cap, so hostile keys cannot grow state. */
-export const OVERFLOW_KEY = '(overflow)';
 
 /**
  * What the policy remembers about one call (or, with no id, about records outside any call).
@@ -29,17 +28,27 @@ export class CallState {
   droppedByReason: Uint32Array | undefined;
   droppedByKey: Map<string, number> | undefined;
 
-  constructor(id: string | undefined, startedAt: number) {
+  /** Shared by every call of one processor: caps keys per call and across calls. */
+  readonly keys: KeyBudget;
+
+  constructor(id: string | undefined, startedAt: number, keys: KeyBudget) {
     this.id = id;
     this.startedAt = startedAt;
+    this.keys = keys;
   }
 
-  countDrop(reasonIndex: number, key: string | undefined, maxKeys: number): void {
+  /** Gives back the key room this call took; its maps stay readable for the CALL_END summary. */
+  releaseKeys(): void {
+    this.keys.release(this.repeats);
+    this.keys.release(this.droppedByKey);
+  }
+
+  countDrop(reasonIndex: number, key: string | undefined): void {
     this.dropped++;
     (this.droppedByReason ??= new Uint32Array(DROP_REASONS.length))[reasonIndex]!++;
     if (key === undefined) return;
     const byKey = (this.droppedByKey ??= new Map());
-    const slot = byKey.has(key) || byKey.size < maxKeys ? key : OVERFLOW_KEY;
+    const slot = this.keys.slot(byKey, key);
     byKey.set(slot, (byKey.get(slot) ?? 0) + 1);
   }
 }

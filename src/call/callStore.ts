@@ -1,3 +1,4 @@
+import type { KeyBudget } from './boundedKeys.ts';
 import { CallState } from './callState.ts';
 
 /**
@@ -12,11 +13,13 @@ export class CallStore {
   private readonly maxCalls: number;
   private nextSweepAt: number;
   evicted = 0;
+  readonly keys: KeyBudget;
 
-  constructor(ttlMs: number, maxCalls: number, now: number) {
+  constructor(ttlMs: number, maxCalls: number, now: number, keys: KeyBudget) {
     this.ttlMs = ttlMs;
     this.maxCalls = maxCalls;
-    this.outside = new CallState(undefined, now);
+    this.keys = keys;
+    this.outside = new CallState(undefined, now, keys);
     this.nextSweepAt = now + this.sweepEvery();
   }
 
@@ -29,7 +32,7 @@ export class CallStore {
     let state = this.calls.get(id);
     if (state === undefined) {
       if (this.calls.size >= this.maxCalls) this.evictOldest();
-      state = new CallState(id, now);
+      state = new CallState(id, now, this.keys);
       this.calls.set(id, state);
     }
     return state;
@@ -43,6 +46,7 @@ export class CallStore {
   end(id: string): CallState | undefined {
     const state = this.calls.get(id);
     this.calls.delete(id);
+    state?.releaseKeys();
     return state;
   }
 
@@ -53,6 +57,7 @@ export class CallStore {
     for (const [id, state] of this.calls) {
       if (now - state.startedAt < this.ttlMs) break;
       this.calls.delete(id);
+      state.releaseKeys();
       this.evicted++;
     }
   }
@@ -60,6 +65,7 @@ export class CallStore {
   private evictOldest(): void {
     const oldest = this.calls.keys().next();
     if (oldest.done === true) return;
+    this.calls.get(oldest.value)!.releaseKeys();
     this.calls.delete(oldest.value);
     this.evicted++;
   }

@@ -17,6 +17,7 @@ export const DEFAULT_ERROR_REPEAT = '30s';
 export const DEFAULT_CALL_TTL = '2h';
 export const DEFAULT_MAX_CALLS = 50_000;
 export const DEFAULT_MAX_KEYS_PER_CALL = 64;
+export const DEFAULT_MAX_TRACKED_KEYS = 100_000;
 export const DEFAULT_MAX_BODY = 16_384;
 export const DEFAULT_MAX_ATTRIBUTE = 4_096;
 export const DEFAULT_RETRY_BUFFER = 5_000;

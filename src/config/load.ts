@@ -5,7 +5,7 @@ import { LEVEL_NAMES, parseLevel } from './levels.ts';
 import type { PolicyConfig, PolicyMode } from './policyConfig.ts';
 import { parseRedactPattern } from './redactPattern.ts';
 import {
-  DEFAULT_CALL_TTL, DEFAULT_ERROR_REPEAT, DEFAULT_MAX_ATTRIBUTE, DEFAULT_MAX_BODY, DEFAULT_MAX_CALLS, DEFAULT_RETRY_BUFFER, DEFAULT_MAX_KEYS_PER_CALL, DEFAULT_NOISY_MODULES,
+  DEFAULT_CALL_TTL, DEFAULT_ERROR_REPEAT, DEFAULT_MAX_ATTRIBUTE, DEFAULT_MAX_BODY, DEFAULT_MAX_CALLS, DEFAULT_RETRY_BUFFER, DEFAULT_MAX_KEYS_PER_CALL, DEFAULT_MAX_TRACKED_KEYS, DEFAULT_NOISY_MODULES,
   DEFAULT_ONCE_KEYS, DEFAULT_RATE_LIMITS, MACRO_EVENTS, MODE_DEFAULTS,
 } from './defaults.ts';
 
@@ -173,6 +173,7 @@ export function loadPolicyConfig(env: NodeJS.ProcessEnv = process.env): PolicyCo
     callTtlMs: duration(env, 'LOG_POLICY_CALL_TTL', DEFAULT_CALL_TTL),
     maxCalls: count(env, 'LOG_POLICY_MAX_CALLS', DEFAULT_MAX_CALLS, 1),
     maxKeysPerCall: count(env, 'LOG_POLICY_MAX_KEYS', DEFAULT_MAX_KEYS_PER_CALL, 1),
+    maxTrackedKeys: count(env, 'LOG_POLICY_MAX_TRACKED_KEYS', DEFAULT_MAX_TRACKED_KEYS, 1),
     macroEvents: new Set(MACRO_EVENTS),
     redact: onOff(env, 'LOG_POLICY_REDACT', defaults.redact),
     redactPattern: redactPattern(env),

@@ -26,6 +26,8 @@ export interface PolicyConfig {
   readonly maxCalls: number;
   /** Distinct keys tracked per call (repeat errors, drop counts); the rest share one overflow slot. */
   readonly maxKeysPerCall: number;
+  /** Distinct keys tracked across all open calls together; beyond it every call's new keys overflow. */
+  readonly maxTrackedKeys: number;
   readonly macroEvents: ReadonlySet<string>;
   /** Redact phone numbers, e-mail addresses, secrets and card numbers before export (`LOG_POLICY_REDACT`). */
   readonly redact: boolean;

@@ -3,7 +3,7 @@ import { millisToHrTime } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { ATTR } from '../record/attributes.ts';
 
-export const OVERFLOW_KEY = 'LOG_POLICY_RETRY_OVERFLOW';
+export const RETRY_OVERFLOW_KEY = 'LOG_POLICY_RETRY_OVERFLOW';
 
 /** The WARN record sent once the collector is back, saying how many lifecycle/ERROR records the retry buffer could not hold. */
 export function overflowReport(template: ReadableLogRecord, lost: number): ReadableLogRecord {
@@ -14,10 +14,10 @@ export function overflowReport(template: ReadableLogRecord, lost: number): Reada
     severityNumber: SeverityNumber.WARN,
     severityText: 'WARN',
     body: `[LOG_POLICY] retry buffer overflowed, ${lost} records lost while the collector was unreachable`,
-    eventName: OVERFLOW_KEY,
+    eventName: RETRY_OVERFLOW_KEY,
     resource: template.resource,
     instrumentationScope: { name: 'otel-log-policy' },
-    attributes: { [ATTR.key]: OVERFLOW_KEY, 'log.lost_count': lost },
+    attributes: { [ATTR.key]: RETRY_OVERFLOW_KEY, 'log.lost_count': lost },
     droppedAttributesCount: 0,
   };
 }

@@ -2,6 +2,7 @@ import { SeverityNumber, type Context } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { callIdIn } from '../call/context.ts';
+import { KeyBudget } from '../call/boundedKeys.ts';
 import { CallStore } from '../call/callStore.ts';
 import { loadPolicyConfig } from '../config/load.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
@@ -51,7 +52,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     this.policy = new CompiledPolicy(this.config);
     this.now = options.now ?? (() => performance.now());
     this.exportStats = options.exportStats;
-    this.calls = new CallStore(this.config.callTtlMs, this.config.maxCalls, this.now());
+    this.calls = new CallStore(this.config.callTtlMs, this.config.maxCalls, this.now(), new KeyBudget(this.config.maxKeysPerCall, this.config.maxTrackedKeys));
     publishGate(this, (logger, severity) => severity >= this.floorOf(logger));
   }
 
@@ -83,7 +84,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   }
 
   stats(): PolicyStats {
-    const stats = this.counter.snapshot(this.calls.open, this.calls.evicted);
+    const stats = this.counter.snapshot(this.calls.open, this.calls.evicted, this.calls.keys);
     if (this.exportStats !== undefined) stats.export = this.exportStats.snapshot();
     return stats;
   }
@@ -131,7 +132,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     state.produced++;
     const verdict = decide(facts, state, now, this.policy);
     if (verdict.kind === 'drop') {
-      state.countDrop(verdict.index, facts.key, this.config.maxKeysPerCall);
+      state.countDrop(verdict.index, facts.key);
       this.counter.countDrop(verdict.index, facts.key);
       return false;
     }

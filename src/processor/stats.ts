@@ -1,4 +1,4 @@
-import { OVERFLOW_KEY } from '../call/callState.ts';
+import { OVERFLOW_KEY, type KeyBudget } from '../call/boundedKeys.ts';
 import { DROP_REASONS, type DropReason } from '../rules/verdict.ts';
 import type { ExportStatsSnapshot } from '../export/exportStats.ts';
 
@@ -15,6 +15,9 @@ export interface PolicyStats {
   downgraded: number;
   callsOpen: number;
   callsEvicted: number;
+  /** Distinct keys tracked across open calls (repeat errors, drop counts), and lookups that overflowed a cap. */
+  keysTracked: number;
+  keysOverflowed: number;
   /** The downstream processor threw; the record is counted here, never thrown into the app. */
   downstreamErrors: number;
   /** The policy itself failed on a record; it was forwarded unchanged. */
@@ -45,7 +48,7 @@ export class StatsCounter {
     this.byKey.set(slot, (this.byKey.get(slot) ?? 0) + 1);
   }
 
-  snapshot(callsOpen: number, callsEvicted: number): PolicyStats {
+  snapshot(callsOpen: number, callsEvicted: number, keys: KeyBudget): PolicyStats {
     return {
       seen: this.seen,
       forwarded: this.forwarded,
@@ -55,6 +58,8 @@ export class StatsCounter {
       downgraded: this.downgraded,
       callsOpen,
       callsEvicted,
+      keysTracked: keys.used,
+      keysOverflowed: keys.overflowed,
       downstreamErrors: this.downstreamErrors,
       internalErrors: this.internalErrors,
     };

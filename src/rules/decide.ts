@@ -18,7 +18,7 @@ export function decide(facts: RecordFacts, state: CallState, now: number, policy
   if (threshold(facts, policy) !== PASS) return DROP.threshold;
   const config = policy.config;
   if (facts.severity >= SeverityNumber.ERROR) {
-    return repeatErrors(state, facts.errorGroup ?? facts.logger, now, config.errorRepeatMs, config.maxKeysPerCall);
+    return repeatErrors(state, facts.errorGroup ?? facts.logger, now, config.errorRepeatMs);
   }
   const key = facts.key;
   const onceIndex = key === undefined ? undefined : policy.onceIndex.get(key);

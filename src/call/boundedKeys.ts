@@ -1,0 +1,42 @@
+/** Slot shared by every key beyond a cap, so keys built from user input cannot grow state. */
+export const OVERFLOW_KEY = '(overflow)';
+
+interface Tracked {
+  has(key: string): boolean;
+  readonly size: number;
+}
+
+/**
+ * Caps the distinct keys tracked per call AND across all calls together, so that a key built from
+ * user input (a million distinct keys in one call, or a few in each of many calls that never end)
+ * costs bounded memory. Keys beyond either cap share the collection's overflow slot, and are counted.
+ */
+export class KeyBudget {
+  readonly perCall: number;
+  readonly total: number;
+  used = 0;
+  /** Lookups that landed in an overflow slot. */
+  overflowed = 0;
+
+  constructor(perCall: number, total: number) {
+    this.perCall = perCall;
+    this.total = total;
+  }
+
+  /** `key` if it is tracked already or both caps leave room (the room is then taken), else the overflow slot. */
+  slot(tracked: Tracked, key: string): string {
+    if (tracked.has(key)) return key;
+    if (tracked.size < this.perCall && this.used < this.total) {
+      this.used++;
+      return key;
+    }
+    this.overflowed++;
+    return OVERFLOW_KEY;
+  }
+
+  /** Gives back the room of a collection that is being freed. */
+  release(tracked: Tracked | undefined): void {
+    if (tracked === undefined) return;
+    this.used -= tracked.size - (tracked.has(OVERFLOW_KEY) ? 1 : 0);
+  }
+}
