@@ -35,7 +35,9 @@ const realTimers: Timers = {
  * Wraps the OTLP exporter. Its own retries give up after about ten seconds; a collector outage lasts
  * longer. Lifecycle records (macro events) and ERRORs of a failed export are kept in a bounded buffer
  * and re-sent with backoff until the collector takes them; what the buffer cannot hold is counted,
- * and reported by a WARN record once the collector is back. Also counts exported and failed records.
+ * and reported by a WARN record once the collector is back. While records wait, new batches fail at
+ * once (their lifecycle and ERROR records join the buffer) and only the re-send probes the collector.
+ * Also counts exported and failed records.
  */
 export class RetryingExporter implements LogRecordExporter {
   readonly stats: ExportStats;
@@ -73,6 +75,14 @@ export class RetryingExporter implements LogRecordExporter {
   }
 
   export(records: ReadableLogRecord[], done: (result: ExportResult) => void): void {
+    if (this.buffer.length > 0 && !this.stopped) {
+      // An outage is known and a probe is scheduled: fail at once instead of spending the exporter's
+      // ten seconds of retries on each batch, so the SDK's queue keeps draining into the buffer.
+      this.stats.exportFailed += records.length;
+      this.keep(records);
+      done({ code: ExportResultCode.FAILED, error: new Error('collector unreachable: lifecycle and ERROR records kept for re-sending') });
+      return;
+    }
     this.send(records, (ok) => {
       if (ok) {
         this.stats.exported += records.length;

@@ -46,16 +46,19 @@ describe('RetryingExporter', () => {
     expect(timers.count).toBe(0);
   });
 
-  test('a successful export re-sends the buffer at once instead of waiting for the backoff', async () => {
-    const { inner, timers, exportNow } = setup();
+  test('while records wait, new batches fail at once and join the buffer; only the probe reaches the exporter', async () => {
+    const { inner, timers, exporter, exportNow } = setup();
     inner.mode = 'down';
     await exportNow(records('CALL_START:1'));
-    await timers.advance(1000);
-    await timers.advance(2000);
+    expect(inner.attempts).toBe(1);
+    expect(await exportNow(records('CALL_END:1', 'INFO:1'))).toBe(ExportResultCode.FAILED);
+    expect(inner.attempts).toBe(1);
+    expect(exporter.buffered).toBe(2);
     inner.mode = 'up';
-    await exportNow(records('INFO:live'));
-    await timers.advance(0);
-    expect(inner.bodies()).toEqual(['INFO:live', 'CALL_START:1']);
+    await timers.advance(1000);
+    expect(inner.bodies()).toEqual(['CALL_START:1', 'CALL_END:1']);
+    expect(await exportNow(records('INFO:live'))).toBe(ExportResultCode.SUCCESS);
+    expect(inner.bodies()).toEqual(['CALL_START:1', 'CALL_END:1', 'INFO:live']);
   });
 
   test('the buffer is bounded; overflow is counted and reported by a WARN record once the collector is back', async () => {
