@@ -29,6 +29,11 @@ class SwitchableProvider implements ApiLoggerProvider {
 const switchable = new SwitchableProvider();
 logs.setGlobalLoggerProvider(switchable);
 
+/** Points the global logs API (startCall's lifecycle events, getLogger) at `provider`. */
+export function useGlobally(provider: ApiLoggerProvider): void {
+  switchable.current = provider;
+}
+
 /** The real LoggerProvider → LogPolicyProcessor → SimpleLogRecordProcessor → in-memory exporter. */
 export function pipeline(env: Record<string, string> = {}, options: { global?: boolean } = {}) {
   const clock = new FakeClock();
