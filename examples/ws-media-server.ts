@@ -3,7 +3,7 @@
  * per connection: every record logged while handling that connection's frames carries its call.id,
  * and the call's lifecycle is CALL_START on connect, CALL_END (with the policy's summary) on close.
  *
- *   node --import otel-log-policy/register examples/ws-media-server.ts    # listens on PORT or 8080
+ *   node --import ./src/register.ts examples/ws-media-server.ts    # listens on PORT or 8080
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
