@@ -11,3 +11,7 @@ export { getLogger, type PolicyLogger } from './logger/getLogger.ts';
 export { RateLimiter } from './logger/RateLimiter.ts';
 export { OncePerCall } from './logger/OncePerCall.ts';
 export { logPolicyProcessors, type PolicyProcessorsOptions } from './sdk/processors.ts';
+export { captureConsole, type CaptureConsoleOptions } from './bridges/console.ts';
+export { linkApiLogsGlobal } from './bridges/apiLogs.ts';
+export { logBridgeInstrumentations } from './bridges/instrumentations.ts';
+export { hookBridgedImports } from './sdk/esmHooks.ts';
