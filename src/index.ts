@@ -15,3 +15,7 @@ export { SanitizingProcessor, type SanitizingOptions } from './processor/Sanitiz
 export { RedactingProcessor, type RedactingOptions } from './processor/RedactingProcessor.ts';
 export { RetryingExporter, type RetryingExporterOptions } from './export/RetryingExporter.ts';
 export type { ExportStatsSnapshot } from './export/exportStats.ts';
+export { captureConsole, type CaptureConsoleOptions } from './bridges/console.ts';
+export { linkApiLogsGlobal } from './bridges/apiLogs.ts';
+export { logBridgeInstrumentations } from './bridges/instrumentations.ts';
+export { hookBridgedImports } from './sdk/esmHooks.ts';

@@ -122,7 +122,8 @@ function noisyModules(env: Env): string[] {
   return list(value).map((item) => loggerName('LOG_POLICY_NOISY_MODULES', value, item));
 }
 
-function flag(env: Env, variable: string): boolean {
+/** A 1/true/0/false switch; unset is false. */
+export function flag(env: Env, variable: string): boolean {
   const value = read(env, variable);
   if (value === undefined) return false;
   const lower = value.toLowerCase();
