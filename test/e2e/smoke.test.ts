@@ -1,0 +1,105 @@
+// End-to-end smoke test of the collector pipeline with the real OpenTelemetry
+// JS SDK: records go SDK → OTLP/HTTP → collector → (lifecycle file, VictoriaLogs).
+import { randomUUID } from 'node:crypto';
+import { context, SeverityNumber, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { readLifecycleFile, startStack, waitForLifecycle, waitForVictoriaLogs, type Stack } from './stack.ts';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+test('a lifecycle event reaches the lifecycle file and VictoriaLogs; a plain record only VictoriaLogs', async () => {
+  const callId = `smoke-${randomUUID()}`;
+  const serviceName = 'otel-log-policy-smoke';
+  const resource = resourceFromAttributes({ 'service.name': serviceName });
+
+  // A registered context manager, as an app's SDK setup would do, so that the
+  // logger picks the active span up from the context.
+  expect(context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())).toBe(true);
+  const tracerProvider = new TracerProvider({ resource });
+  const loggerProvider = new LoggerProvider({
+    resource,
+    processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${stack.otlpHttpUrl}/v1/logs` }) })],
+  });
+  const logger = loggerProvider.getLogger('smoke-test');
+  const tracer = tracerProvider.getTracer('smoke-test');
+
+  let traceId = '';
+  let spanId = '';
+  try {
+    const span = tracer.startSpan('call');
+    ({ traceId, spanId } = span.spanContext());
+    context.with(trace.setSpan(context.active(), span), () => {
+      logger.emit({
+        eventName: 'CALL_START',
+        severityNumber: SeverityNumber.INFO,
+        severityText: 'INFO',
+        body: 'call started',
+        attributes: { 'log.key': 'CALL_START', 'call.id': callId },
+      });
+      logger.emit({
+        severityNumber: SeverityNumber.DEBUG,
+        severityText: 'DEBUG',
+        body: 'plain debug record',
+        attributes: { 'call.id': callId },
+      });
+    });
+    span.end();
+  } finally {
+    await loggerProvider.shutdown();
+    await tracerProvider.shutdown();
+    context.disable();
+  }
+  expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+
+  // The lifecycle file: the CALL_START record, with its call id, trace
+  // context and resource; and never the plain record.
+  const lifecycle = await waitForLifecycle(stack.lifecycleFile, (rs) =>
+    rs.some((r) => r.attributes['call.id'] === callId && r.eventName === 'CALL_START'),
+  );
+  const start = lifecycle.find((r) => r.attributes['call.id'] === callId && r.eventName === 'CALL_START');
+  expect(start).toMatchObject({
+    eventName: 'CALL_START',
+    body: 'call started',
+    severityText: 'INFO',
+    traceId,
+    spanId,
+    attributes: { 'log.key': 'CALL_START', 'call.id': callId },
+    resource: { 'service.name': serviceName },
+  });
+
+  // Both records in VictoriaLogs, queried over its HTTP API.
+  const entries = await waitForVictoriaLogs(stack.victoriaLogsUrl, `call.id:"${callId}"`, (es) => es.length >= 2);
+  expect(entries).toHaveLength(2);
+  const vlStart = entries.find((e) => e.event_name === 'CALL_START');
+  expect(vlStart).toMatchObject({
+    _msg: 'call started',
+    'call.id': callId,
+    'log.key': 'CALL_START',
+    'service.name': serviceName,
+    severity_text: 'INFO',
+    severity_number: '9',
+    trace_id: traceId,
+    span_id: spanId,
+  });
+  const vlPlain = entries.find((e) => e._msg === 'plain debug record');
+  expect(vlPlain).toMatchObject({ 'call.id': callId, severity_text: 'DEBUG', severity_number: '5', trace_id: traceId });
+  expect(vlPlain?.event_name).toBeUndefined();
+
+  // Each record reached the backend once (no duplicate from the lifecycle branch).
+  expect(entries.filter((e) => e.event_name === 'CALL_START')).toHaveLength(1);
+
+  // By now the collector has handled the whole export request, so the plain
+  // record would be in the file if the filter let it through.
+  expect(readLifecycleFile(stack.lifecycleFile).filter((r) => r.attributes['call.id'] === callId)).toHaveLength(1);
+});
