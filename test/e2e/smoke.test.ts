@@ -1,13 +1,9 @@
 // End-to-end smoke test of the collector pipeline with the real OpenTelemetry
 // JS SDK: records go SDK → OTLP/HTTP → collector → (lifecycle file, VictoriaLogs).
 import { randomUUID } from 'node:crypto';
-import { context, SeverityNumber, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
-import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { SeverityNumber } from '@opentelemetry/api';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { withSdk } from './sdk.ts';
 import { readLifecycleFile, startStack, waitForLifecycle, waitForVictoriaLogs, type Stack } from './stack.ts';
 
 let stack: Stack;
@@ -21,25 +17,12 @@ afterAll(async () => {
 test('a lifecycle event reaches the lifecycle file and VictoriaLogs; a plain record only VictoriaLogs', async () => {
   const callId = `smoke-${randomUUID()}`;
   const serviceName = 'otel-log-policy-smoke';
-  const resource = resourceFromAttributes({ 'service.name': serviceName });
-
-  // A registered context manager, as an app's SDK setup would do, so that the
-  // logger picks the active span up from the context.
-  expect(context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())).toBe(true);
-  const tracerProvider = new TracerProvider({ resource });
-  const loggerProvider = new LoggerProvider({
-    resource,
-    processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${stack.otlpHttpUrl}/v1/logs` }) })],
-  });
-  const logger = loggerProvider.getLogger('smoke-test');
-  const tracer = tracerProvider.getTracer('smoke-test');
-
   let traceId = '';
   let spanId = '';
-  try {
+  await withSdk(stack.otlpHttpUrl, serviceName, ({ logger, tracer, inSpan }) => {
     const span = tracer.startSpan('call');
     ({ traceId, spanId } = span.spanContext());
-    context.with(trace.setSpan(context.active(), span), () => {
+    inSpan(span, () => {
       logger.emit({
         eventName: 'CALL_START',
         severityNumber: SeverityNumber.INFO,
@@ -55,11 +38,7 @@ test('a lifecycle event reaches the lifecycle file and VictoriaLogs; a plain rec
       });
     });
     span.end();
-  } finally {
-    await loggerProvider.shutdown();
-    await tracerProvider.shutdown();
-    context.disable();
-  }
+  });
   expect(traceId).toMatch(/^[0-9a-f]{32}$/);
 
   // The lifecycle file: the CALL_START record, with its call id, trace

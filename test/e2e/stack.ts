@@ -392,3 +392,47 @@ export async function waitForLifecycle(
     await sleep(250);
   }
 }
+
+// ------------------------------------------------------------------ the UI
+
+/** The call-lifecycle macro event keys (the collector's filter/lifecycle keeps these). */
+export const LIFECYCLE_EVENTS = ['BOOT', 'CALL_START', 'CALL_END', 'REALTIME', 'CREATE_APPT', 'DSP', 'WEBHOOK_CLOSE', 'SERVER_ERROR'] as const;
+
+/** LogsQL for one call's lifecycle, oldest first, with the fields a person wants to see. */
+export function callLifecycleQuery(callId: string): string {
+  return (
+    `call.id:${JSON.stringify(callId)} event_name:in(${LIFECYCLE_EVENTS.join(', ')})` +
+    ' | sort by (_time) | fields _time, event_name, _msg, call.id, service.name, severity_text, trace_id, span_id'
+  );
+}
+
+/** vmui's relative time ranges (its preset ids are the titles, e.g. "Last 1 hour" → last_1_hour). */
+const VMUI_RANGES = {
+  '5m': 'last_5_minutes',
+  '15m': 'last_15_minutes',
+  '30m': 'last_30_minutes',
+  '1h': 'last_1_hour',
+  '3h': 'last_3_hours',
+  '6h': 'last_6_hours',
+  '12h': 'last_12_hours',
+  '24h': 'last_24_hours',
+  '2d': 'last_2_days',
+  '7d': 'last_7_days',
+  '30d': 'last_30_days',
+} as const;
+
+/**
+ * URL of VictoriaLogs' built-in UI (vmui) running `query` over the last
+ * `range` (one of vmui's presets), shown in `view` (json, table or group).
+ * vmui runs the query from the URL as soon as the page loads.
+ */
+export function vmuiUrl(
+  victoriaLogsUrl: string,
+  query: string,
+  opts: { view?: 'json' | 'table' | 'group'; range?: keyof typeof VMUI_RANGES } = {},
+): string {
+  const range = opts.range ?? '24h';
+  const params = new URLSearchParams({ query, 'g0.range_input': range, 'g0.relative_time': VMUI_RANGES[range] });
+  if (opts.view !== undefined && opts.view !== 'group') params.set('view', opts.view);
+  return `${victoriaLogsUrl}/select/vmui/#/?${params.toString()}`;
+}
