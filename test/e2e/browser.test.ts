@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeverityNumber } from '@opentelemetry/api';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { withSdk } from './sdk.ts';
 import { callLifecycleQuery, ROOT, startStack, vmuiUrl, waitForVictoriaLogs, type Stack } from './stack.ts';
 
@@ -22,19 +22,20 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-let stack: Stack;
+// Started inside the test (not in beforeAll) so that a missing binary or a
+// failed start is reported as this test's failure, never as a skipped test.
+let stack: Stack | undefined;
 let browser: Browser | undefined;
-beforeAll(async () => {
-  stack = await startStack();
-});
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
 
 test("a call's lifecycle is visible in VictoriaLogs' UI", async () => {
+  stack = await startStack();
+  const { otlpHttpUrl, victoriaLogsUrl } = stack;
   const callId = `ui-${randomUUID()}`;
-  await withSdk(stack.otlpHttpUrl, 'voice-call-e2e', ({ logger, tracer, inSpan }) => {
+  await withSdk(otlpHttpUrl, 'voice-call-e2e', ({ logger, tracer, inSpan }) => {
     const span = tracer.startSpan('call');
     inSpan(span, () => {
       // Distinct timestamps, 10 ms apart, so the time order is well defined.
@@ -56,11 +57,11 @@ test("a call's lifecycle is visible in VictoriaLogs' UI", async () => {
     span.end();
   });
   // The records are searchable before the page is opened.
-  await waitForVictoriaLogs(stack.victoriaLogsUrl, `call.id:${JSON.stringify(callId)}`, (es) => es.length >= 4);
+  await waitForVictoriaLogs(victoriaLogsUrl, `call.id:${JSON.stringify(callId)}`, (es) => es.length >= 4);
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const url = vmuiUrl(stack.victoriaLogsUrl, callLifecycleQuery(callId), { view: 'json', range: '1h' });
+  const url = vmuiUrl(victoriaLogsUrl, callLifecycleQuery(callId), { view: 'json', range: '1h' });
   console.log(`vmui URL: ${url}`);
   await page.goto(url);
 

@@ -2,24 +2,25 @@
 // JS SDK: records go SDK → OTLP/HTTP → collector → (lifecycle file, VictoriaLogs).
 import { randomUUID } from 'node:crypto';
 import { SeverityNumber } from '@opentelemetry/api';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { withSdk } from './sdk.ts';
 import { readLifecycleFile, startStack, waitForLifecycle, waitForVictoriaLogs, type Stack } from './stack.ts';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
+// Started inside the test (not in beforeAll) so that a missing binary or a
+// failed start is reported as this test's failure, never as a skipped test.
+let stack: Stack | undefined;
 afterAll(async () => {
   await stack?.stop();
 });
 
 test('a lifecycle event reaches the lifecycle file and VictoriaLogs; a plain record only VictoriaLogs', async () => {
+  stack = await startStack();
+  const { otlpHttpUrl, victoriaLogsUrl, lifecycleFile } = stack;
   const callId = `smoke-${randomUUID()}`;
   const serviceName = 'otel-log-policy-smoke';
   let traceId = '';
   let spanId = '';
-  await withSdk(stack.otlpHttpUrl, serviceName, ({ logger, tracer, inSpan }) => {
+  await withSdk(otlpHttpUrl, serviceName, ({ logger, tracer, inSpan }) => {
     const span = tracer.startSpan('call');
     ({ traceId, spanId } = span.spanContext());
     inSpan(span, () => {
@@ -43,7 +44,7 @@ test('a lifecycle event reaches the lifecycle file and VictoriaLogs; a plain rec
 
   // The lifecycle file: the CALL_START record, with its call id, trace
   // context and resource; and never the plain record.
-  const lifecycle = await waitForLifecycle(stack.lifecycleFile, (rs) =>
+  const lifecycle = await waitForLifecycle(lifecycleFile, (rs) =>
     rs.some((r) => r.attributes['call.id'] === callId && r.eventName === 'CALL_START'),
   );
   const start = lifecycle.find((r) => r.attributes['call.id'] === callId && r.eventName === 'CALL_START');
@@ -58,7 +59,7 @@ test('a lifecycle event reaches the lifecycle file and VictoriaLogs; a plain rec
   });
 
   // Both records in VictoriaLogs, queried over its HTTP API.
-  const entries = await waitForVictoriaLogs(stack.victoriaLogsUrl, `call.id:"${callId}"`, (es) => es.length >= 2);
+  const entries = await waitForVictoriaLogs(victoriaLogsUrl, `call.id:"${callId}"`, (es) => es.length >= 2);
   expect(entries).toHaveLength(2);
   const vlStart = entries.find((e) => e.event_name === 'CALL_START');
   expect(vlStart).toMatchObject({
@@ -80,5 +81,5 @@ test('a lifecycle event reaches the lifecycle file and VictoriaLogs; a plain rec
 
   // By now the collector has handled the whole export request, so the plain
   // record would be in the file if the filter let it through.
-  expect(readLifecycleFile(stack.lifecycleFile).filter((r) => r.attributes['call.id'] === callId)).toHaveLength(1);
+  expect(readLifecycleFile(lifecycleFile).filter((r) => r.attributes['call.id'] === callId)).toHaveLength(1);
 });
