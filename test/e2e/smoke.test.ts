@@ -82,4 +82,11 @@ test('a lifecycle event reaches the lifecycle file and VictoriaLogs; a plain rec
   // By now the collector has handled the whole export request, so the plain
   // record would be in the file if the filter let it through.
   expect(readLifecycleFile(lifecycleFile).filter((r) => r.attributes['call.id'] === callId)).toHaveLength(1);
+
+  // The receiver refuses request bodies over its 8 MiB limit.
+  const big = JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'x'.repeat(9 * 1024 * 1024) } }] }] }] });
+  const res = await fetch(`${otlpHttpUrl}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+  const text = await res.text();
+  expect([400, 413], text).toContain(res.status);
+  expect(text).toMatch(/too large/i);
 });
