@@ -68,7 +68,8 @@ interface Proc {
 }
 
 function startProcess(name: string, bin: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Proc {
-  const out = createWriteStream(logFile);
+  // Appended: a process restarted by an outage test keeps its earlier output.
+  const out = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(bin, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(out, { end: false });
   child.stderr?.pipe(out, { end: false });
@@ -144,6 +145,15 @@ export interface Stack {
   victoriaLogsLog: string;
   /** SIGTERM both processes (collector first, so it drains to VictoriaLogs), wait, remove the temp dir. */
   stop(opts?: { keepDir?: boolean }): Promise<void>;
+  /** Each process alone, for outage tests: stopped (SIGTERM) and started again on the same ports and data. */
+  collector: Restartable;
+  victoriaLogs: Restartable;
+}
+
+export interface Restartable {
+  stop(): Promise<void>;
+  /** Starts it again and resolves once it is healthy. */
+  start(): Promise<void>;
 }
 
 /** Starts VictoriaLogs, then the collector pointed at it; resolves once both are healthy. */
@@ -155,14 +165,14 @@ export async function startStack(opts: { startTimeoutMs?: number } = {}): Promis
   const [vlPort, httpPort, grpcPort, healthPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const victoriaLogsUrl = `http://127.0.0.1:${vlPort}`;
   const lifecycleFile = join(dir, 'otelcol', 'lifecycle.jsonl');
-  const procs: Proc[] = [];
+  const running: { vl?: Proc; col?: Proc } = {};
 
   const stop = async (stopOpts: { keepDir?: boolean } = {}) => {
-    for (const p of [...procs].reverse()) await stopProcess(p);
+    for (const p of [running.col, running.vl]) if (p !== undefined) await stopProcess(p);
     if (stopOpts.keepDir !== true) await rm(dir, { recursive: true, force: true });
   };
 
-  try {
+  const startVictoriaLogs = async () => {
     const vl = startProcess(
       'victoria-logs',
       vlBin,
@@ -176,9 +186,11 @@ export async function startStack(opts: { startTimeoutMs?: number } = {}): Promis
       process.env,
       join(dir, 'victoria-logs.log'),
     );
-    procs.push(vl);
+    running.vl = vl;
     await waitHealthy(vl, `${victoriaLogsUrl}/health`, timeout);
+  };
 
+  const startCollector = async () => {
     const col = startProcess(
       'otelcol-policy',
       otelcolBin,
@@ -194,8 +206,13 @@ export async function startStack(opts: { startTimeoutMs?: number } = {}): Promis
       },
       join(dir, 'otelcol.log'),
     );
-    procs.push(col);
+    running.col = col;
     await waitHealthy(col, `http://127.0.0.1:${healthPort}/`, timeout);
+  };
+
+  try {
+    await startVictoriaLogs();
+    await startCollector();
   } catch (err) {
     await stop({ keepDir: true });
     throw err;
@@ -210,6 +227,8 @@ export async function startStack(opts: { startTimeoutMs?: number } = {}): Promis
     collectorLog: join(dir, 'otelcol.log'),
     victoriaLogsLog: join(dir, 'victoria-logs.log'),
     stop,
+    collector: { stop: async () => running.col && (await stopProcess(running.col)), start: startCollector },
+    victoriaLogs: { stop: async () => running.vl && (await stopProcess(running.vl)), start: startVictoriaLogs },
   };
 }
 

@@ -1,0 +1,21 @@
+// Test helper for the fault tests: the package's own pipeline (logPolicyProcessors: policy →
+// sanitizer → redaction → batch → retry buffer → OTLP/HTTP) pointed at the real collector.
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import { loadPolicyConfig } from '../../src/config/load.ts';
+import { logPolicyProcessors } from '../../src/sdk/processors.ts';
+import { useGlobally } from '../helpers/pipeline.ts';
+
+export { simulateCall } from '../fixtures/simulatedCall.ts';
+
+export function policyPipeline(otlpHttpUrl: string, env: Record<string, string> = {}) {
+  const [policy] = logPolicyProcessors({
+    config: loadPolicyConfig({ LOG_POLICY_MODE: 'production', ...env }),
+    exporter: new OTLPLogExporter({ url: `${otlpHttpUrl}/v1/logs` }),
+  });
+  const provider = new LoggerProvider({ processors: [policy] });
+  useGlobally(provider);
+  return { policy, provider };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
