@@ -16,7 +16,7 @@ export interface CallScriptOptions {
   attributes?: Attributes;
 }
 
-/** Seconds between conversation turns (user speaks, the agent answers). */
+/** Seconds between conversation turns (user speaks, the agent answers), ±15% per call. */
 const TURN_S = 8;
 /** Seconds between repeats of the DSP error while it lasts (the seed: "every few hundred ms"). */
 const DSP_ERROR_EVERY_S = 0.3;
@@ -82,7 +82,7 @@ export function* callSteps(clock: ScriptClock, callId: string, durationS: number
   const frames = Math.max(1, Math.round(durationS * fps));
   const at = (fraction: number) => Math.floor(frames * fraction);
   const stopAt = options.failing === true ? at(0.5) : frames;
-  const turn = Math.max(10, Math.round(TURN_S * fps));
+  const turn = Math.max(10, Math.round(TURN_S * (0.85 + 0.3 * rand()) * fps));
   const dspErrorEvery = Math.max(1, Math.round(DSP_ERROR_EVERY_S * fps));
   const dspErrors = [at(0.35), at(0.7)] as const;
   const txBursts = new Set([at(0.25), at(0.55), at(0.85)]);
