@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '../src/cli/command.ts';
 
 export interface DemoArgs {
   calls: number;
@@ -9,11 +10,6 @@ export interface DemoArgs {
   /** Virtual seconds per real second; Infinity = no pacing. */
   speed: number;
   help: boolean;
-}
-
-/** A bad command line: main prints the message and the usage, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 export const USAGE = `usage: npm run demo -- [--calls N] [--duration SECONDS] [--rate FPS] [--speed FACTOR|max]
@@ -27,7 +23,7 @@ environment: DEBUG=0 for development mode, LOG_POLICY_* to tune the policy,
 function number(flag: string, text: string | undefined, fallback: number, check: (n: number) => boolean, accepted: string): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || !check(value)) throw new UsageError(`--${flag} ${JSON.stringify(text)} is not valid: ${accepted}`);
+  if (text.trim() === '' || !Number.isFinite(value) || !check(value)) throw new UsageError(`--${flag} ${JSON.stringify(text)} is not valid: ${accepted}`, USAGE);
   return value;
 }
 
@@ -47,7 +43,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
       },
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(error instanceof Error ? error.message : String(error), USAGE);
   }
   const whole = (n: number, max: number) => Number.isInteger(n) && n >= 1 && n <= max;
   return {

@@ -7,7 +7,8 @@
 import { getLogger, loadPolicyConfig, LogPolicyConfigError, type PolicyConfig } from '../src/index.ts';
 import { otlpEndpointFromEnv } from '../src/config/otelEnv.ts';
 import { modeLine } from '../src/cli/describe.ts';
-import { parseDemoArgs, USAGE, UsageError, type DemoArgs } from './args.ts';
+import { UsageError } from '../src/cli/command.ts';
+import { parseDemoArgs, USAGE, type DemoArgs } from './args.ts';
 import { callSteps } from './callScript.ts';
 import { clockLabel } from './consoleExporter.ts';
 import { interleave } from './interleave.ts';
@@ -16,6 +17,11 @@ import { consoleTelemetry, otlpTelemetry } from './telemetry.ts';
 import { VirtualClock } from './virtualClock.ts';
 
 const DEFAULT_SERVICE_NAME = 'otel-log-policy-demo';
+// Piped into `head`, stdout closes early: that ends the output, it is not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -25,7 +31,7 @@ function readInputs(argv: readonly string[]): { args: DemoArgs; config: PolicyCo
     args = parseDemoArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    err(`demo: ${error.message}\n${USAGE}`);
+    err(`demo: ${error.message}\n${error.usage}`);
     return 2;
   }
   if (args.help) {
