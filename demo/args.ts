@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { UsageError } from '../src/cli/command.ts';
+import { parseFlags, UsageError } from '../src/cli/command.ts';
 
 export interface DemoArgs {
   calls: number;
@@ -28,23 +27,13 @@ function number(flag: string, text: string | undefined, fallback: number, check:
 }
 
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        calls: { type: 'string' },
-        duration: { type: 'string' },
-        rate: { type: 'string' },
-        speed: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), USAGE);
-  }
+  const values = parseFlags(argv, {
+    calls: { type: 'string' },
+    duration: { type: 'string' },
+    rate: { type: 'string' },
+    speed: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, USAGE);
   const whole = (n: number, max: number) => Number.isInteger(n) && n >= 1 && n <= max;
   return {
     calls: number('calls', values.calls, 5, (n) => whole(n, 10_000), 'accepted: a whole number from 1 to 10000'),

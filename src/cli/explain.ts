@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { LEVEL_NAMES, parseLevel } from '../config/levels.ts';
 import { loadPolicyConfig } from '../config/load.ts';
 import { describePolicy } from './explainPolicy.ts';
 import { explainRecord } from './explainRecord.ts';
-import { UsageError, type Command } from './command.ts';
+import { parseFlags, UsageError, type Command } from './command.ts';
 
 export const EXPLAIN_USAGE = `usage: otel-log-policy explain [--logger NAME --level LEVEL [--key KEY] [--call]]
   Prints the logging policy the current environment gives (DEBUG, LOG_POLICY_*, OTEL_EXPORTER_OTLP_*).
@@ -14,23 +13,13 @@ export const EXPLAIN_USAGE = `usage: otel-log-policy explain [--logger NAME --le
 
 /** `explain`: the effective policy, and optionally the fate of one hypothetical record. */
 export const explain: Command = (argv, env, out) => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        logger: { type: 'string' },
-        level: { type: 'string' },
-        key: { type: 'string' },
-        call: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), EXPLAIN_USAGE);
-  }
+  const values = parseFlags(argv, {
+    logger: { type: 'string' },
+    level: { type: 'string' },
+    key: { type: 'string' },
+    call: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }, EXPLAIN_USAGE);
   if (values.help === true) {
     out(EXPLAIN_USAGE);
     return 0;
