@@ -12,7 +12,7 @@ export interface CallTally {
   summary?: Record<string, AnyValue>;
 }
 
-/** Wraps an exporter and counts, by call id, the records it exported successfully (and the ones that failed). */
+/** Wraps an exporter and counts, by call id, the records it exported (and, in all, the ones whose export failed). */
 export class CountingExporter implements LogRecordExporter {
   readonly byCall = new Map<string, CallTally>();
   failed = 0;
@@ -22,10 +22,14 @@ export class CountingExporter implements LogRecordExporter {
     this.inner = inner;
   }
 
+  /** Counted when handed over (the CALL_END summary is read then), taken back if the export fails. */
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    for (const record of records) this.tally(record).exported++;
     this.inner.export(records, (result) => {
-      if (result.code === 0 /* ExportResultCode.SUCCESS */) for (const record of records) this.count(record);
-      else this.failed += records.length;
+      if (result.code !== 0 /* ExportResultCode.SUCCESS */) {
+        for (const record of records) this.tally(record).exported--;
+        this.failed += records.length;
+      }
       resultCallback(result);
     });
   }
@@ -38,12 +42,12 @@ export class CountingExporter implements LogRecordExporter {
     return this.inner.shutdown();
   }
 
-  private count(record: ReadableLogRecord): void {
+  private tally(record: ReadableLogRecord): CallTally {
     const id = record.attributes['call.id'];
     const call = typeof id === 'string' ? id : NO_CALL;
     let tally = this.byCall.get(call);
     if (tally === undefined) this.byCall.set(call, (tally = { exported: 0 }));
-    tally.exported++;
     if (record.eventName === 'CALL_END') tally.summary = { ...record.attributes } as Record<string, AnyValue>;
+    return tally;
   }
 }

@@ -75,7 +75,12 @@ async function main(argv: readonly string[]): Promise<number> {
     onProgress: ({ virtualMs, open, done }) =>
       err(`demo: ${Math.floor((100 * virtualMs) / totalMs)}% ${clockLabel(virtualMs)} of ${clockLabel(totalMs)}, ${open} calls open, ${done} done`),
   });
-  await telemetry.shutdown();
+  let flushError: unknown;
+  try {
+    await telemetry.shutdown();
+  } catch (error) {
+    flushError = error; // the table still says what got through
+  }
 
   out('');
   for (const line of summaryTable({
@@ -85,7 +90,13 @@ async function main(argv: readonly string[]): Promise<number> {
     counts: telemetry.counts,
     stats: telemetry.policy.stats(),
   })) out(line);
-  if (endpoint !== undefined) out(`Sent to ${endpoint} as service.name=${serviceName}.`);
+  if (endpoint === undefined) return 0;
+  if (flushError !== undefined || telemetry.counts.failed > 0) {
+    const why = flushError instanceof Error ? flushError.message : flushError === undefined ? 'the exporter reported failures' : String(flushError);
+    err(`demo: sending to ${endpoint} failed (${why}); is the collector up?`);
+    return 1;
+  }
+  out(`Sent to ${endpoint} as service.name=${serviceName}.`);
   return 0;
 }
 

@@ -57,7 +57,7 @@ export function summaryTable(input: SummaryInput): string[] {
     `dropped by reason: ${DROP_REASONS.map((reason) => `${reason} ${stats.droppedByReason[reason]}`).join(' · ')}`,
     `dropped by key:    ${pairs(stats.droppedByKey, 12)}`,
     `repeated errors sent once per ${Math.round(config.errorRepeatMs / 1000)}s as WARN with a count: ${stats.downgraded}`,
-    'produced = log calls made; built = records that reached the policy (levels below the threshold are no-op methods, never built); exported = passed the policy',
+    'produced = log calls made; built = records that reached the policy (levels below the threshold are no-op methods, never built); exported = passed the policy and were accepted by the exporter',
   );
   if (counts.failed > 0) lines.push(`export FAILED for ${counts.failed} records (is the collector reachable?)`);
   if (config.mode === 'production') lines.push('Run with DEBUG=0 to see development mode.');

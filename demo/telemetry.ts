@@ -35,5 +35,23 @@ export function otlpTelemetry(config: PolicyConfig, now: () => number, serviceNa
   if (!(policy instanceof LogPolicyProcessor)) throw new Error('logPolicyProcessors() no longer returns the LogPolicyProcessor first');
   const sdk = new NodeSDK({ serviceName, logRecordProcessors: processors, metricReaders: [] });
   sdk.start();
-  return { policy, counts, shutdown: () => sdk.shutdown() };
+  return {
+    policy,
+    counts,
+    async shutdown() {
+      // Logs first and on their own, so their export results are in even if the traces' shutdown fails.
+      let failure: unknown;
+      try {
+        await policy.forceFlush();
+      } catch (error) {
+        failure = error;
+      }
+      try {
+        await sdk.shutdown();
+      } catch (error) {
+        failure ??= error;
+      }
+      if (failure !== undefined) throw failure;
+    },
+  };
 }

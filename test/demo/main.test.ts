@@ -129,3 +129,15 @@ describe('npm run demo (OTLP endpoint set)', () => {
     expect(a[0]).not.toBe(b[0]);
   });
 });
+
+test('an unreachable collector: the table still prints, then a clear failure and exit 1', { timeout: TIMEOUT }, async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const result = await demo(['--calls', '1', '--duration', '5'], { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_TIMEOUT: '300' });
+  expect(result.code).toBe(1);
+  expect(result.stdout).toMatch(/^total\s+\d+\s+\d+\s+0\s/m);
+  expect(result.stdout).toMatch(/export FAILED for \d+ records/);
+  expect(result.stderr).toContain(`demo: sending to http://127.0.0.1:${port} failed`);
+});
