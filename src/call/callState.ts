@@ -39,7 +39,9 @@ export class CallState {
     (this.droppedByReason ??= new Uint32Array(DROP_REASONS.length))[reasonIndex]!++;
     if (key === undefined) return;
     const byKey = (this.droppedByKey ??= new Map());
-    const slot = byKey.has(key) || byKey.size < maxKeys ? key : OVERFLOW_KEY;
-    byKey.set(slot, (byKey.get(slot) ?? 0) + 1);
+    const n = byKey.get(key);
+    if (n !== undefined) byKey.set(key, n + 1);
+    else if (byKey.size < maxKeys) byKey.set(key, 1);
+    else byKey.set(OVERFLOW_KEY, (byKey.get(OVERFLOW_KEY) ?? 0) + 1);
   }
 }
