@@ -45,7 +45,11 @@ export interface Pipeline {
 export function pipeline(env: Record<string, string> | undefined, exporter: LogRecordExporter = new DiscardExporter()): Pipeline {
   const batch = new BatchLogRecordProcessor({ exporter });
   const policy = env === undefined ? undefined : new LogPolicyProcessor(batch, { config: loadPolicyConfig(env) });
-  const processor: LogRecordProcessor = policy ?? batch;
+  return providerOver(policy ?? batch, policy, exporter);
+}
+
+/** A LoggerProvider whose one processor is `processor` (the policy or the bare batch). */
+export function providerOver(processor: LogRecordProcessor, policy: LogPolicyProcessor | undefined, exporter: LogRecordExporter): Pipeline {
   const provider = new LoggerProvider({ processors: [processor] });
   return {
     provider,
