@@ -30,9 +30,9 @@ export function meets(value: number, goal: Goal): boolean {
 }
 
 /** A row whose value is checked against its goal; `unit` is appended to both. */
-export function row(fields: Omit<Row, 'met' | 'goal' | 'result'> & { goal: Goal; unit?: string; result?: string }): Row {
-  const { goal, unit = '', result, ...rest } = fields;
-  return { ...rest, result: result ?? `${fmt(fields.value)}${unit}`, goal: goalText(goal, unit), met: meets(fields.value, goal) };
+export function row(fields: Omit<Row, 'met' | 'goal' | 'result'> & { goal: Goal; unit?: string; result?: string; goalText?: string }): Row {
+  const { goal, unit = '', result, goalText: text, ...rest } = fields;
+  return { ...rest, result: result ?? `${fmt(fields.value)}${unit}`, goal: text ?? goalText(goal, unit), met: meets(fields.value, goal) };
 }
 
 /** Three significant digits, no exponent. */

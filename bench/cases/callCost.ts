@@ -18,7 +18,7 @@ runCase(async () => {
       await pinoSide('pino'),
       appOnlySide('app'),
     ];
-    const calls = QUICK ? 3 : 9;
+    const calls = QUICK ? 3 : 15;
     const costs = new Map<string, { cost: CallCost; bytes: number }[]>(sides.map((s) => [s.label, []]));
     let n = 0;
     for (const side of sides) await side.call(`warm-${n++}`); // JIT, connections
@@ -45,13 +45,23 @@ runCase(async () => {
     return [
       row({
         id: 'call-cpu',
-        case: 'one 3-min call, production: CPU',
-        ours: `${fmt(cpu.policy)} ms (logging: ${fmt(netMs.policy)})`,
-        peer: `no policy, all exported: ${fmt(cpu.bare)} ms (logging: ${fmt(netMs.bare)})`,
+        case: 'one 3-min call, production: CPU of the process',
+        ours: `${fmt(cpu.policy)} ms`,
+        peer: `no policy, all exported: ${fmt(cpu.bare)} ms`,
         value: cpu.bare / cpu.policy,
         unit: '× less',
         goal: { at: 'least', value: 20 },
         detail,
+      }),
+      row({
+        id: 'call-cpu-logging',
+        case: 'one 3-min call, production: CPU of the logging',
+        ours: `${fmt(netMs.policy)} ms`,
+        peer: `no policy, all exported: ${fmt(netMs.bare)} ms`,
+        value: netMs.bare / netMs.policy,
+        unit: '× less',
+        goal: { at: 'least', value: 20 },
+        detail: { appAloneMs: cpu.app, netCpuMs: netMs },
       }),
       row({
         id: 'call-bytes',

@@ -49,7 +49,7 @@ runCase(async () => {
       value: after - before,
       result: bytes(after - before),
       goal: { at: 'most', value: 1024 * 1024 },
-      unit: ' B',
+      goalText: '<= 1 MiB (64 keys per call kept)',
       detail: { keys, capPerCall: DEFAULT_MAX_KEYS_PER_CALL, processStatKeys: byKey, heapBefore: before, heapAfter: after },
     }),
   ];

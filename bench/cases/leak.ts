@@ -26,7 +26,7 @@ runCase(async () => {
       value: after - before,
       result: bytes(after - before),
       goal: { at: 'most', value: 1024 * 1024 },
-      unit: ' B',
+      goalText: '<= 1 MiB',
       detail: { calls, heapBefore: before, heapAfter: after },
     }),
   ];

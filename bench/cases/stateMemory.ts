@@ -30,7 +30,7 @@ runCase(async () => {
       value: perCall,
       result: bytes(perCall),
       goal: { at: 'most', value: 1024 },
-      unit: ' B',
+      goalText: '<= 1 KiB',
       detail: { open, heapBefore: before, heapAfter: after, quick: QUICK },
     }),
   ];
