@@ -24,14 +24,18 @@ export class KeyBudget {
   }
 
   /** `key` if it is tracked already or both caps leave room (the room is then taken), else the overflow slot. */
-  slot(tracked: Tracked, key: string): string {
-    if (tracked.has(key)) return key;
-    if (tracked.size < this.perCall && this.used < this.total) {
+  slot(tracked: Tracked, key: string, perCall = this.perCall): string {
+    return tracked.has(key) || this.admit(tracked.size, perCall) ? key : OVERFLOW_KEY;
+  }
+
+  /** Room for one more key in a collection of `size` keys (taken if there is), for callers that know the key is new. */
+  admit(size: number, perCall = this.perCall): boolean {
+    if (size < perCall && this.used < this.total) {
       this.used++;
-      return key;
+      return true;
     }
     this.overflowed++;
-    return OVERFLOW_KEY;
+    return false;
   }
 
   /** Gives back the room of a collection that is being freed. */

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_KEYS_PER_CALL } from '../config/defaults.ts';
 import { KeyBudget } from './boundedKeys.ts';
 import { callIdIn } from './context.ts';
 
@@ -8,10 +9,9 @@ import { callIdIn } from './context.ts';
  * ever), and `helperKeys` caps the keys in them, per call and across calls.
  */
 const MAX_CALLS = 50_000;
-/** Keys per helper per call, and across every call together. */
-export const HELPER_KEYS_PER_CALL = 1_024;
+/** Helper keys across every call together (each helper also caps its keys per call, 64 by default). */
 export const HELPER_KEYS_TOTAL = 100_000;
-export const helperKeys = new KeyBudget(HELPER_KEYS_PER_CALL, HELPER_KEYS_TOTAL);
+export const helperKeys = new KeyBudget(DEFAULT_MAX_KEYS_PER_CALL, HELPER_KEYS_TOTAL);
 
 type Keyed = Map<string, unknown> | Set<string>;
 const outside = new Map<object, Keyed>();

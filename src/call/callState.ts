@@ -1,5 +1,5 @@
 import { DROP_REASONS } from '../rules/verdict.ts';
-import type { KeyBudget } from './boundedKeys.ts';
+import { OVERFLOW_KEY, type KeyBudget } from './boundedKeys.ts';
 
 export interface RepeatState {
   /** Occurrences since the last one that passed. */
@@ -7,11 +7,10 @@ export interface RepeatState {
   lastPassAt: number;
 }
 
-
 /**
  * What the policy remembers about one call (or, with no id, about records outside any call).
  * Collections are created on first use: most calls touch few of them, and 10,000 open calls
- * must stay small.
+ * must stay small (plain arrays: a small typed array costs several times its contents).
  */
 export class CallState {
   readonly id: string | undefined;
@@ -21,11 +20,11 @@ export class CallState {
   dropped = 0;
   budgetUsed = 0;
   /** Indexed by the policy's once-key index. */
-  onceSeen: Uint8Array | undefined;
+  onceSeen: number[] | undefined;
   /** Indexed by the policy's rate-limit index: when that key last passed. */
-  rateLastPass: Float64Array | undefined;
+  rateLastPass: number[] | undefined;
   repeats: Map<string, RepeatState> | undefined;
-  droppedByReason: Uint32Array | undefined;
+  droppedByReason: number[] | undefined;
   droppedByKey: Map<string, number> | undefined;
 
   /** Shared by every call of one processor: caps keys per call and across calls. */
@@ -45,10 +44,12 @@ export class CallState {
 
   countDrop(reasonIndex: number, key: string | undefined): void {
     this.dropped++;
-    (this.droppedByReason ??= new Uint32Array(DROP_REASONS.length))[reasonIndex]!++;
+    (this.droppedByReason ??= new Array<number>(DROP_REASONS.length).fill(0))[reasonIndex]!++;
     if (key === undefined) return;
     const byKey = (this.droppedByKey ??= new Map());
-    const slot = this.keys.slot(byKey, key);
-    byKey.set(slot, (byKey.get(slot) ?? 0) + 1);
+    const n = byKey.get(key);
+    if (n !== undefined) byKey.set(key, n + 1);
+    else if (this.keys.admit(byKey.size)) byKey.set(key, 1);
+    else byKey.set(OVERFLOW_KEY, (byKey.get(OVERFLOW_KEY) ?? 0) + 1);
   }
 }

@@ -1,20 +1,30 @@
 import { OVERFLOW_KEY } from '../call/boundedKeys.ts';
 import { callLocal, helperKeys } from '../call/callLocal.ts';
+import { DEFAULT_MAX_KEYS_PER_CALL } from '../config/defaults.ts';
 
 /**
- * The seed's `once.once(key)`: true the first time `key` is asked in the current call. At most
- * 1,024 distinct keys per call (100,000 across calls); beyond that the keys share one overflow slot (true once for
- * all of them, counted in `overflowed`).
+ * The seed's `once.once(key)`: true the first time `key` is asked in the current call. Beyond
+ * `maxKeys` per call, or 100,000 helper keys across all calls, further keys share one overflow slot
+ * (true once for all of them, counted in `overflowed`), so hostile keys cannot grow memory.
  */
 export class OncePerCall {
   overflowed = 0;
+  private readonly maxKeys: number;
+
+  /** `maxKeys`: distinct keys kept per call (default 64). */
+  constructor(options: { maxKeys?: number } = {}) {
+    this.maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS_PER_CALL;
+  }
 
   once(key: string): boolean {
     const seen = callLocal(this, () => new Set<string>());
-    const slot = helperKeys.slot(seen, key);
-    if (slot === OVERFLOW_KEY) this.overflowed++;
-    if (seen.has(slot)) return false;
-    seen.add(slot);
+    if (seen.has(key)) return false;
+    if (!helperKeys.admit(seen.size, this.maxKeys)) {
+      this.overflowed++;
+      key = OVERFLOW_KEY;
+      if (seen.has(key)) return false;
+    }
+    seen.add(key);
     return true;
   }
 }

@@ -50,7 +50,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     this.downstream = downstream;
     this.config = options.config ?? loadPolicyConfig();
     this.policy = new CompiledPolicy(this.config);
-    this.now = options.now ?? (() => performance.now());
+    this.now = options.now ?? performance.now.bind(performance);
     this.exportStats = options.exportStats;
     this.calls = new CallStore(this.config.callTtlMs, this.config.maxCalls, this.now(), new KeyBudget(this.config.maxKeysPerCall, this.config.maxTrackedKeys));
     publishGate(this, (logger, severity) => severity >= this.floorOf(logger));
@@ -105,21 +105,20 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private factsOf(record: ReadWriteLogRecord, context: Context | undefined): RecordFacts {
     const attributes = record.attributes;
     const rawCall = attributes[ATTR.callId];
-    let callId: string | undefined;
-    if (typeof rawCall === 'string' || typeof rawCall === 'number') callId = String(rawCall);
-    else {
-      callId = callIdIn(context);
-      if (callId !== undefined) record.setAttribute(ATTR.callId, callId);
-    }
+    const inRecord = typeof rawCall === 'string' || typeof rawCall === 'number';
+    const callId = inRecord ? String(rawCall) : callIdIn(context);
     const key = keyOf(attributes, record.eventName, record.body);
+    const rules = this.policy.rulesOf(key);
     const logger = loggerNameOf(record.instrumentationScope.name, attributes);
     const severity = severityOf(record.severityNumber);
     return {
       callId,
+      callIdFromContext: !inRecord && callId !== undefined,
       key,
+      rules,
       logger,
       severity,
-      isMacro: key !== undefined && this.config.macroEvents.has(key),
+      isMacro: rules.macro,
       errorGroup: severity >= SeverityNumber.ERROR ? errorGroupOf(key, logger, attributes, record.body) : undefined,
     };
   }
@@ -145,6 +144,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
       record.setBody(`${body} (repeated ${verdict.repeatCount} times since the last report)`);
     }
     state.forwarded++;
+    // Stamped only on records that pass: setAttribute is the SDK's costliest record call.
+    if (facts.callIdFromContext) record.setAttribute(ATTR.callId, facts.callId!);
     if (facts.isMacro) {
       record.setAttribute(ATTR.key, facts.key);
       if (record.eventName === undefined) record.setEventName(facts.key!);
