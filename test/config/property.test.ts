@@ -1,7 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { LogPolicyConfigError } from '../../src/config/errors.ts';
 import { loadPolicyConfig } from '../../src/config/load.ts';
+import { loadRegisterConfig } from '../../src/config/registerConfig.ts';
 
 /** Every variable loadPolicyConfig reads. */
 const VARIABLES = [
@@ -9,7 +13,15 @@ const VARIABLES = [
   'LOG_POLICY_LEVELS', 'LOG_POLICY_RATE_LIMITS', 'LOG_POLICY_ONCE', 'LOG_POLICY_ERROR_REPEAT', 'LOG_POLICY_CALL_BUDGET',
   'LOG_POLICY_CALL_TTL', 'LOG_POLICY_MAX_CALLS', 'LOG_POLICY_MAX_KEYS', 'LOG_POLICY_MAX_TRACKED_KEYS', 'LOG_POLICY_REDACT', 'LOG_POLICY_REDACT_PATTERNS',
   'LOG_POLICY_MAX_BODY', 'LOG_POLICY_MAX_ATTRIBUTE', 'LOG_POLICY_RETRY_BUFFER',
+  'LOG_POLICY_CAPTURE_CONSOLE', 'LOG_POLICY_CONSOLE_ECHO',
 ] as const;
+
+/** `LOG_POLICY_*` literals in src/ that are not variables. */
+const NOT_VARIABLES = new Set(['LOG_POLICY_RETRY_OVERFLOW']);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : [join(dir, e.name)]));
+}
 
 /** Random strings, and random strings built from the pieces valid values are made of (so both branches are reached). */
 const value = fc.oneof(
@@ -25,6 +37,7 @@ function accepted(env: Record<string, string>): 'ok' | 'rejected' {
   try {
     const config = loadPolicyConfig(env);
     expect(Object.isFrozen(config)).toBe(true);
+    loadRegisterConfig(env);
     return 'ok';
   } catch (error) {
     // Anything but LogPolicyConfigError (a TypeError, a RangeError from a regex, …) fails the property.
@@ -37,6 +50,13 @@ function accepted(env: Record<string, string>): 'ok' | 'rejected' {
 }
 
 describe('config: random strings in every variable', () => {
+  test('the list above is every variable src/ reads', () => {
+    const src = fileURLToPath(new URL('../../src', import.meta.url));
+    const read = new Set(sourceFiles(src).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/'(LOG_POLICY_[A-Z_]+|DEBUG(?:_TX)?)'/g)].map((m) => m[1]!)));
+    for (const name of NOT_VARIABLES) read.delete(name);
+    expect([...read].sort()).toEqual([...VARIABLES].sort());
+  });
+
   test.each(VARIABLES)('%s alone: accepted, or LogPolicyConfigError naming it', (variable) => {
     const seen = { ok: 0, rejected: 0 };
     fc.assert(
