@@ -28,6 +28,10 @@ export class CallState {
   repeats: Map<string, RepeatState> | undefined;
   droppedByReason: Uint32Array | undefined;
   droppedByKey: Map<string, number> | undefined;
+  /** Held to the development thresholds with no budget (see escalation.ts). */
+  escalated = false;
+  /** An ERROR/FATAL or SERVER_ERROR passed: the flight recorder flushes this call's ring, also at CALL_END. */
+  failed = false;
 
   constructor(id: string | undefined, startedAt: number) {
     this.id = id;

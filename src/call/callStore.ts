@@ -12,6 +12,8 @@ export class CallStore {
   private readonly maxCalls: number;
   private nextSweepAt: number;
   evicted = 0;
+  /** Told about each call evicted (TTL or cap) rather than ended, so per-call extras can be freed. */
+  onEvict: ((state: CallState) => void) | undefined;
 
   constructor(ttlMs: number, maxCalls: number, now: number) {
     this.ttlMs = ttlMs;
@@ -54,14 +56,16 @@ export class CallStore {
       if (now - state.startedAt < this.ttlMs) break;
       this.calls.delete(id);
       this.evicted++;
+      this.onEvict?.(state);
     }
   }
 
   private evictOldest(): void {
-    const oldest = this.calls.keys().next();
+    const oldest = this.calls.entries().next();
     if (oldest.done === true) return;
-    this.calls.delete(oldest.value);
+    this.calls.delete(oldest.value[0]);
     this.evicted++;
+    this.onEvict?.(oldest.value[1]);
   }
 
   /** Sweep often enough that a call outlives its TTL by at most a tenth of it (and a minute at most). */

@@ -17,6 +17,9 @@ export const DEFAULT_ERROR_REPEAT = '30s';
 export const DEFAULT_CALL_TTL = '2h';
 export const DEFAULT_MAX_CALLS = 50_000;
 export const DEFAULT_MAX_KEYS_PER_CALL = 64;
+/** Flight recorder: bytes kept per call, and across all calls. */
+export const DEFAULT_RECORDER_BYTES = '64KiB';
+export const DEFAULT_RECORDER_TOTAL_BYTES = '32MiB';
 
 export const MODE_DEFAULTS: Readonly<Record<PolicyMode, { base: number; noisy: number; budget: number }>> = {
   production: { base: SeverityNumber.INFO, noisy: SeverityNumber.WARN, budget: 20 },

@@ -13,6 +13,8 @@ export interface PolicyConfig {
   readonly noisyModules: readonly string[];
   /** Per-logger thresholds: the noisy modules at `noisyLevel`, then `LOG_POLICY_LEVELS` over them. */
   readonly levelRules: readonly LevelRule[];
+  /** The user's own per-logger rules from `LOG_POLICY_LEVELS` (also inside `levelRules`): escalated calls keep them. */
+  readonly levelDirectives: readonly LevelRule[];
   /** `DEBUG_TX=1`: keys starting with `TX_` pass the threshold down to DEBUG. */
   readonly debugTx: boolean;
   /** Key → minimum interval in ms between records that pass. */
@@ -27,6 +29,13 @@ export interface PolicyConfig {
   /** Distinct keys tracked per call (repeat errors, drop counts); the rest share one overflow slot. */
   readonly maxKeysPerCall: number;
   readonly macroEvents: ReadonlySet<string>;
+  /** Flight recorder: dropped records kept per call (the last n); 0 = off. */
+  readonly recorder: number;
+  /** Flight recorder: approximate bytes kept per call, and across all calls. */
+  readonly recorderBytes: number;
+  readonly recorderTotalBytes: number;
+  /** Call ids logged with development thresholds and no budget (`LOG_POLICY_VERBOSE_CALLS`). */
+  readonly verboseCalls: ReadonlySet<string>;
   /** Non-fatal remarks from loading (e.g. a `DEBUG` value that belongs to the `debug` package). */
   readonly warnings: readonly string[];
 }

@@ -5,12 +5,13 @@ import { callIdIn } from '../call/context.ts';
 import { CallStore } from '../call/callStore.ts';
 import { loadPolicyConfig } from '../config/load.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
-import { publishGate, withdrawGate } from '../logger/policyGate.ts';
-import { ATTR, BRIDGE_SCOPES } from '../record/attributes.ts';
+import { publishGate, withdrawGate, type Gate } from '../logger/policyGate.ts';
+import { ATTR } from '../record/attributes.ts';
 import { errorGroupOf, keyOf, loggerNameOf, severityOf, type RecordFacts } from '../record/facts.ts';
 import { CompiledPolicy } from '../rules/compiledPolicy.ts';
 import { decide } from '../rules/decide.ts';
 import { callSummary } from './callSummary.ts';
+import { DebugFeatures } from './debugFeatures.ts';
 import { StatsCounter, type PolicyStats } from './stats.ts';
 
 export interface LogPolicyProcessorOptions {
@@ -40,6 +41,9 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private readonly now: () => number;
   private readonly calls: CallStore;
   private readonly counter = new StatsCounter();
+  /** Flight recorder, per-call escalation, the policy's metrics: each one boolean on the hot path while off. */
+  private readonly debug: DebugFeatures;
+  private readonly gate: Gate = (logger, severity) => severity >= this.floorOf(logger);
 
   constructor(downstream: LogRecordProcessor, options: LogPolicyProcessorOptions = {}) {
     this.downstream = downstream;
@@ -47,19 +51,24 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     this.policy = new CompiledPolicy(this.config);
     this.now = options.now ?? (() => performance.now());
     this.calls = new CallStore(this.config.callTtlMs, this.config.maxCalls, this.now());
-    publishGate(this, (logger, severity) => severity >= this.floorOf(logger));
+    const { config, downstream: down, counter, calls, gate } = this;
+    this.debug = new DebugFeatures({ config, downstream: down, counter, calls, owner: this, gate });
+    this.calls.onEvict = (state) => this.debug.released(state);
+    // While records below the floor may be built inside calls, no level is bound to a no-op up front.
+    publishGate(this, this.debug.buildsInCalls ? undefined : gate);
   }
 
   /**
    * Can a record of this scope and severity pass? Threshold only, no state, nothing counted, so a
    * record below it is never built. The key is unknown here (it may come from the body), so the
-   * macro and DEBUG_TX exemptions are assumed possible.
+   * macro and DEBUG_TX exemptions are assumed possible. With the recorder on, records inside
+   * calls are built whatever their level; in an escalated call, down to its development floor.
    */
   enabled(options: EnabledOptions): boolean {
     try {
       const scope = options.instrumentationScope.name;
-      const floor = BRIDGE_SCOPES.has(scope) ? this.policy.effectiveThreshold(this.policy.loosestThreshold, true, true) : this.floorOf(scope);
-      if (severityOf(options.severityNumber) < floor) return false;
+      const severity = severityOf(options.severityNumber);
+      if (severity < this.policy.scopeFloor(scope) && !(this.debug.buildsInCalls && this.debug.buildsInCall(scope, severity, options.context))) return false;
       return this.downstream.enabled === undefined || this.downstream.enabled(options);
     } catch {
       return true;
@@ -69,7 +78,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   onEmit(record: ReadWriteLogRecord, context?: Context): void {
     this.counter.seen++;
     try {
-      if (!this.apply(record, this.factsOf(record, context))) return;
+      if (!this.apply(record, this.factsOf(record, context), context)) return;
     } catch {
       // A policy bug must not cost the app its log line: forward unchanged, and count it.
       this.counter.internalErrors++;
@@ -78,7 +87,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   }
 
   stats(): PolicyStats {
-    return this.counter.snapshot(this.calls.open, this.calls.evicted);
+    return { ...this.counter.snapshot(this.calls.open, this.calls.evicted), callsEscalated: this.debug.escalatedOpen, recorder: this.debug.recorder?.stats() };
   }
 
   forceFlush(): Promise<void> {
@@ -117,15 +126,17 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   }
 
   /** Runs the rules and changes the record as they say; false when the record is dropped. */
-  private apply(record: ReadWriteLogRecord, facts: RecordFacts): boolean {
+  private apply(record: ReadWriteLogRecord, facts: RecordFacts, context: Context | undefined): boolean {
     const now = this.now();
     this.calls.sweep(now);
     const state = facts.callId === undefined ? this.calls.outside : this.calls.get(facts.callId, now);
+    if (state.produced === 0 && facts.callId !== undefined) this.debug.opened(state, record, context);
     state.produced++;
-    const verdict = decide(facts, state, now, this.policy);
+    const verdict = decide(facts, state, now, state.escalated ? this.debug.escalatedPolicy : this.policy);
     if (verdict.kind === 'drop') {
       state.countDrop(verdict.index, facts.key, this.config.maxKeysPerCall);
       this.counter.countDrop(verdict.index, facts.key);
+      if (this.debug.watchesDrops) this.debug.afterDrop(record, context, facts, verdict.index);
       return false;
     }
     if (verdict.kind === 'downgrade') {
@@ -137,11 +148,13 @@ export class LogPolicyProcessor implements LogRecordProcessor {
       record.setBody(`${body} (repeated ${verdict.repeatCount} times since the last report)`);
     }
     state.forwarded++;
+    if (this.debug.recorder !== undefined && facts.callId !== undefined) this.debug.beforeForward(state, facts);
     if (facts.isMacro) {
       record.setAttribute(ATTR.key, facts.key);
       if (record.eventName === undefined) record.setEventName(facts.key!);
       if (facts.key === 'CALL_END' && facts.callId !== undefined) {
         this.calls.end(facts.callId);
+        this.debug.released(state);
         record.setAttributes(callSummary(state, now));
       }
     }

@@ -1,4 +1,5 @@
 import { OVERFLOW_KEY } from '../call/callState.ts';
+import type { RecorderStats } from '../recorder/FlightRecorder.ts';
 import { DROP_REASONS, type DropReason } from '../rules/verdict.ts';
 
 /** A snapshot of what the processor has done since it was created. */
@@ -18,6 +19,10 @@ export interface PolicyStats {
   downstreamErrors: number;
   /** The policy itself failed on a record; it was forwarded unchanged. */
   internalErrors: number;
+  /** Open calls held to development thresholds (escalated). */
+  callsEscalated: number;
+  /** The flight recorder's counts; undefined when LOG_POLICY_RECORDER is off. */
+  recorder: RecorderStats | undefined;
 }
 
 /** Distinct keys kept in the process-wide drop counts. */
@@ -42,7 +47,7 @@ export class StatsCounter {
     this.byKey.set(slot, (this.byKey.get(slot) ?? 0) + 1);
   }
 
-  snapshot(callsOpen: number, callsEvicted: number): PolicyStats {
+  snapshot(callsOpen: number, callsEvicted: number): Omit<PolicyStats, 'callsEscalated' | 'recorder'> {
     return {
       seen: this.seen,
       forwarded: this.forwarded,
