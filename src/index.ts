@@ -11,3 +11,6 @@ export { getLogger, type PolicyLogger } from './logger/getLogger.ts';
 export { RateLimiter } from './logger/RateLimiter.ts';
 export { OncePerCall } from './logger/OncePerCall.ts';
 export { logPolicyProcessors, type PolicyProcessorsOptions } from './sdk/processors.ts';
+export { ESCALATION_ATTRIBUTE, ESCALATION_BAGGAGE, ESCALATED_ATTRIBUTE, describeEscalation, type EscalationRoute } from './call/escalation.ts';
+export { RECORDED_ATTRIBUTE, type RecorderStats } from './recorder/FlightRecorder.ts';
+export { METRIC_RECORDS, METRIC_CALLS_OPEN, METRIC_CALLS_ESCALATED } from './metrics/policyMetrics.ts';
