@@ -1,0 +1,64 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, expect, test } from 'vitest';
+
+/**
+ * The package as a user gets it: packed with `npm pack` (prepack builds dist/), installed into a fresh project,
+ * imported as ESM with its types — never from src/.
+ */
+const root = resolve(import.meta.dirname, '../..');
+const project = mkdtempSync(join(tmpdir(), 'olp-consumer-'));
+const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+beforeAll(() => {
+  const packDir = mkdtempSync(join(tmpdir(), 'olp-pack-'));
+  npm(['pack', '--pack-destination', packDir], root);
+  const tarball = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball, '@opentelemetry/sdk-logs@3.1.0', '@opentelemetry/api@1.10.0'], project);
+}, 240_000);
+
+test('a fresh project imports the packed package (ESM) and the policy acts', () => {
+  writeFileSync(
+    join(project, 'app.mjs'),
+    `import { logs } from '@opentelemetry/api';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { LogPolicyProcessor, getLogger, startCall, loadPolicyConfig } from 'otel-log-policy';
+const exporter = new InMemoryLogRecordExporter();
+const policy = new LogPolicyProcessor(new SimpleLogRecordProcessor({ exporter }), { config: loadPolicyConfig({}) });
+logs.setGlobalLoggerProvider(new LoggerProvider({ processors: [policy] }));
+const call = startCall('pkg-1');
+call.run(() => { getLogger('app').debug('dropped'); getLogger('app').info('[DSP] on'); getLogger('app').info('[DSP] on'); });
+call.end();
+console.log(JSON.stringify(exporter.getFinishedLogRecords().map((r) => r.body)));
+`,
+  );
+  const run = spawnSync(process.execPath, ['app.mjs'], { cwd: project, encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  expect(JSON.parse(run.stdout)).toEqual(['[CALL_START] call pkg-1 started', '[DSP] on', '[CALL_END] call pkg-1 ended']);
+});
+
+test('its types resolve for a TypeScript consumer', () => {
+  writeFileSync(
+    join(project, 'typed.ts'),
+    `import { getLogger, loadPolicyConfig, type PolicyConfig, type PolicyStats } from 'otel-log-policy';
+const config: PolicyConfig = loadPolicyConfig({});
+const mode: 'production' | 'development' = config.mode;
+const stats: PolicyStats | undefined = undefined;
+getLogger('x').info('typed', { n: 1 });
+export { mode, stats };
+`,
+  );
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['typed.ts'] }),
+  );
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { encoding: 'utf8' });
+  expect(tsc.stdout + tsc.stderr).toBe('');
+  expect(tsc.status).toBe(0);
+  // And a wrong use is caught, so the check above can fail.
+  writeFileSync(join(project, 'typed.ts'), `import { getLogger } from 'otel-log-policy';\ngetLogger(42);\n`);
+  expect(spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { encoding: 'utf8' }).status).not.toBe(0);
+});
