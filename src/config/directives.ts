@@ -16,13 +16,18 @@ export function coversLogger(prefix: string, name: string): boolean {
   return next === 46 /* . */ || next === 58 /* : */ || next === 47 /* / */;
 }
 
-/** The level of the most specific (longest) rule covering `name`, else `base`. */
-export function thresholdFor(name: string, rules: readonly LevelRule[], base: number): number {
+/** The most specific (longest) rule covering `name`, if any. */
+export function ruleFor(name: string, rules: readonly LevelRule[]): LevelRule | undefined {
   let best: LevelRule | undefined;
   for (const rule of rules) {
     if ((best === undefined || rule.logger.length > best.logger.length) && coversLogger(rule.logger, name)) best = rule;
   }
-  return best === undefined ? base : best.level;
+  return best;
+}
+
+/** The level of the most specific rule covering `name`, else `base`. */
+export function thresholdFor(name: string, rules: readonly LevelRule[], base: number): number {
+  return ruleFor(name, rules)?.level ?? base;
 }
 
 /**

@@ -156,7 +156,8 @@ function verboseCalls(env: Env): Set<string> {
   }));
 }
 
-function flag(env: Env, variable: string): boolean {
+/** A 1/true/0/false switch; unset is false. */
+export function flag(env: Env, variable: string): boolean {
   const value = read(env, variable);
   if (value === undefined) return false;
   const lower = value.toLowerCase();

@@ -32,8 +32,23 @@ export function batchSettingsFromEnv(env: Env = process.env): BatchSettings {
   return settings;
 }
 
+/** Where OTLP/HTTP logs go, and which standard variable said so. */
+export interface OtlpLogsTarget {
+  variable: 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT' | 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  value: string;
+  /** The signal-specific variable is the full URL; the base one gets `/v1/logs` appended (as the exporter does). */
+  url: string;
+}
+
+export function otlpLogsTarget(env: Env = process.env): OtlpLogsTarget | undefined {
+  const logs = env['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT']?.trim();
+  if (logs) return { variable: 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', value: logs, url: logs };
+  const base = env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim();
+  if (base) return { variable: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: base, url: `${base.replace(/\/+$/, '')}/v1/logs` };
+  return undefined;
+}
+
 /** Is an OTLP logs endpoint configured in the standard variables? */
 export function otlpEndpointFromEnv(env: Env = process.env): string | undefined {
-  const value = env['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT']?.trim() || env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim();
-  return value === '' ? undefined : value;
+  return otlpLogsTarget(env)?.value;
 }

@@ -1,5 +1,5 @@
 import { logs, type Logger, type LoggerProvider as ApiLoggerProvider } from '@opentelemetry/api';
-import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { loadPolicyConfig } from '../../src/config/load.ts';
 import { LogPolicyProcessor } from '../../src/processor/LogPolicyProcessor.ts';
 
@@ -30,10 +30,14 @@ const switchable = new SwitchableProvider();
 logs.setGlobalLoggerProvider(switchable);
 
 /** The real LoggerProvider → LogPolicyProcessor → SimpleLogRecordProcessor → in-memory exporter. */
-export function pipeline(env: Record<string, string> = {}, options: { global?: boolean } = {}) {
+export function pipeline(
+  env: Record<string, string> = {},
+  options: { global?: boolean; wrapExporter?: (exporter: InMemoryLogRecordExporter) => LogRecordExporter } = {},
+) {
   const clock = new FakeClock();
   const exporter = new InMemoryLogRecordExporter();
-  const processor = new LogPolicyProcessor(new SimpleLogRecordProcessor({ exporter }), { config: loadPolicyConfig(env), now: clock.now });
+  const exporting = options.wrapExporter?.(exporter) ?? exporter;
+  const processor = new LogPolicyProcessor(new SimpleLogRecordProcessor({ exporter: exporting }), { config: loadPolicyConfig(env), now: clock.now });
   const provider = new LoggerProvider({ processors: [processor] });
   if (options.global === true) switchable.current = provider;
   const records = () => exporter.getFinishedLogRecords();

@@ -62,3 +62,14 @@ export { mode, stats };
   writeFileSync(join(project, 'typed.ts'), `import { getLogger } from 'otel-log-policy';\ngetLogger(42);\n`);
   expect(spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { encoding: 'utf8' }).status).not.toBe(0);
 });
+
+test('its bin runs from the install: otel-log-policy explain', () => {
+  const run = spawnSync(join(project, 'node_modules/.bin/otel-log-policy'), ['explain'], {
+    cwd: project,
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'], DEBUG: '0' },
+  });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  expect(run.stdout).toContain('mode            development (set by DEBUG=0)');
+});

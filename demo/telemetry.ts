@@ -1,0 +1,57 @@
+import { logs } from '@opentelemetry/api';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { LogPolicyProcessor, logPolicyProcessors, type PolicyConfig } from '../src/index.ts';
+import { ConsoleLogExporter } from './consoleExporter.ts';
+import { CountingExporter } from './countingExporter.ts';
+
+/** Where the demo's records go, and what it needs back for the summary. */
+export interface DemoTelemetry {
+  policy: LogPolicyProcessor;
+  counts: CountingExporter;
+  /** Flushes what is pending and shuts the providers down. */
+  shutdown(): Promise<void>;
+}
+
+/** No collector: the policy over a console exporter, one line per record that passes. */
+export function consoleTelemetry(config: PolicyConfig, now: () => number, write: (line: string) => void, color: boolean): DemoTelemetry {
+  const counts = new CountingExporter(new ConsoleLogExporter({ write, now, color }));
+  const policy = new LogPolicyProcessor(new SimpleLogRecordProcessor({ exporter: counts }), { config, now });
+  const provider = new LoggerProvider({ processors: [policy] });
+  logs.setGlobalLoggerProvider(provider);
+  return { policy, counts, shutdown: () => provider.shutdown() };
+}
+
+/**
+ * A collector: the NodeSDK with logPolicyProcessors() (policy → batch → OTLP/HTTP, configured by
+ * the OTEL_EXPORTER_OTLP_* variables) and tracing on, so each call's `call` span gives its records
+ * one trace id. No metrics.
+ */
+export function otlpTelemetry(config: PolicyConfig, now: () => number, serviceName: string): DemoTelemetry {
+  const counts = new CountingExporter(new OTLPLogExporter());
+  const processors = logPolicyProcessors({ config, exporter: counts, now });
+  const policy = processors[0];
+  if (!(policy instanceof LogPolicyProcessor)) throw new Error('logPolicyProcessors() no longer returns the LogPolicyProcessor first');
+  const sdk = new NodeSDK({ serviceName, logRecordProcessors: processors, metricReaders: [] });
+  sdk.start();
+  return {
+    policy,
+    counts,
+    async shutdown() {
+      // Logs first and on their own, so their export results are in even if the traces' shutdown fails.
+      let failure: unknown;
+      try {
+        await policy.forceFlush();
+      } catch (error) {
+        failure = error;
+      }
+      try {
+        await sdk.shutdown();
+      } catch (error) {
+        failure ??= error;
+      }
+      if (failure !== undefined) throw failure;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { MODE_DEFAULTS } from '../config/defaults.ts';
+import { batchSettingsFromEnv, otlpLogsTarget } from '../config/otelEnv.ts';
+import type { PolicyConfig } from '../config/policyConfig.ts';
+import { durationLabel, levelLabel, modeReason } from './describe.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const field = (name: string, value: string) => `${name.padEnd(15)} ${value}`;
+const listOr = (items: Iterable<string>, none: string) => {
+  const all = [...items];
+  return all.length > 0 ? all.join(', ') : none;
+};
+
+/** Where a per-logger rule comes from: the noisy-module list, or LOG_POLICY_LEVELS over it. */
+function ruleSource(config: PolicyConfig, logger: string, level: number): string {
+  return config.noisyModules.includes(logger) && level === config.noisyLevel ? 'noisy module' : 'LOG_POLICY_LEVELS';
+}
+
+export function ruleLabel(config: PolicyConfig, rule: { logger: string; level: number }): string {
+  return `"${rule.logger}" (${ruleSource(config, rule.logger, rule.level)})`;
+}
+
+/** The effective policy, as lines: every setting the rules use, and where the mode came from. */
+export function describePolicy(config: PolicyConfig, env: Env): string[] {
+  const defaults = MODE_DEFAULTS[config.mode];
+  const whence = (value: number, fallback: number, variables: string) => (value === fallback ? `${config.mode} default` : `set by ${variables}`);
+  const lines = [
+    field('mode', `${config.mode} (${modeReason(config)})`),
+    field('base level', `${levelLabel(config.baseLevel)} (${whence(config.baseLevel, defaults.base, 'LOG_POLICY_LEVEL or a bare level in LOG_POLICY_LEVELS')}): loggers no rule below covers`),
+    field('noisy level', `${levelLabel(config.noisyLevel)} (${whence(config.noisyLevel, defaults.noisy, 'LOG_POLICY_NOISY_LEVEL')})`),
+    field('noisy modules', listOr(config.noisyModules, 'none')),
+    field('logger levels', 'the most specific rule wins; a rule covers its name and names below it (. : /)'),
+  ];
+  const width = Math.max(0, ...config.levelRules.map((rule) => rule.logger.length));
+  for (const rule of [...config.levelRules].sort((a, b) => a.logger.localeCompare(b.logger))) {
+    lines.push(`  ${rule.logger.padEnd(width)}  ${levelLabel(rule.level).padEnd(5)}  ${ruleSource(config, rule.logger, rule.level)}`);
+  }
+  const target = otlpLogsTarget(env);
+  const batch = Object.entries(batchSettingsFromEnv(env)).map(([name, value]) => `${name}=${value}`);
+  lines.push(
+    field('always pass', 'WARN and above pass every logger threshold'),
+    field('macro events', `${listOr(config.macroEvents, 'none')}: pass at INFO whatever their logger's level`),
+    field('DEBUG_TX', config.debugTx ? 'on: TX_* keys pass down to DEBUG' : 'off (DEBUG_TX=1 lets TX_* keys pass down to DEBUG)'),
+    field('rate limits', `${listOr([...config.rateLimits].map(([key, ms]) => `${key} ${durationLabel(ms)}`), 'none')} (per key, per call: one record per interval)`),
+    field('once per call', listOr(config.onceKeys, 'none')),
+    field('repeat errors', `the first ERROR of a group passes; repeats within ${durationLabel(config.errorRepeatMs)} are dropped, then one passes as WARN with log.repeat_count`),
+    field('call budget', config.callBudget === 0 ? 'unlimited' : `${config.callBudget} INFO-and-below records per call (macro events, WARN and ERROR exempt)`),
+    field('call TTL', `${durationLabel(config.callTtlMs)} (state of a call that never ends is freed after this)`),
+    field('caps', `${config.maxCalls} open calls, ${config.maxKeysPerCall} keys per call`),
+    field('OTLP endpoint', target === undefined ? 'none set (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)' : `${target.url} (from ${target.variable}=${target.value})`),
+  );
+  if (batch.length > 0) lines.push(field('batch', `${batch.join(', ')} (OTEL_BLRP_*)`));
+  lines.push(field('warnings', config.warnings.length === 0 ? 'none' : config.warnings[0]!));
+  for (const warning of config.warnings.slice(1)) lines.push(field('', warning));
+  return lines;
+}

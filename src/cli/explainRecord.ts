@@ -1,0 +1,118 @@
+import { SeverityNumber } from '@opentelemetry/api';
+import { CallState } from '../call/callState.ts';
+import { ruleFor } from '../config/directives.ts';
+import type { PolicyConfig } from '../config/policyConfig.ts';
+import { ATTR } from '../record/attributes.ts';
+import { errorGroupOf, keyOf, type RecordFacts } from '../record/facts.ts';
+import { budgeted } from '../rules/budget.ts';
+import { CompiledPolicy } from '../rules/compiledPolicy.ts';
+import { decide } from '../rules/decide.ts';
+import { threshold } from '../rules/threshold.ts';
+import type { DropReason, Verdict } from '../rules/verdict.ts';
+import { durationLabel, levelLabel } from './describe.ts';
+import { ruleLabel } from './explainPolicy.ts';
+
+/** A hypothetical record: what `explain --logger --level [--key] [--call]` asks about. */
+export interface RecordQuestion {
+  logger: string;
+  severity: number;
+  key?: string;
+  inCall: boolean;
+}
+
+const WHY: Readonly<Record<DropReason, string>> = {
+  threshold: 'below its logger threshold',
+  once: 'its once-key was already used in this call',
+  rate_limit: 'a record with this key passed less than its interval ago',
+  repeat: 'the same error passed less than the repeat interval ago',
+  budget: "the call's budget is used up",
+};
+
+function verdictText(verdict: Verdict): string {
+  if (verdict.kind === 'pass') return 'PASSES';
+  if (verdict.kind === 'drop') return `DROPPED by ${verdict.reason} (${WHY[verdict.reason]})`;
+  return `PASSES downgraded to ${levelLabel(verdict.severity)} with log.repeat_count=${verdict.repeatCount}`;
+}
+
+const field = (name: string, value: string) => `${name.padEnd(15)} ${value}`;
+
+/**
+ * Would such a record pass, and which rule decides? The answers come from the real rules
+ * (threshold, decide) run on a fresh call state, not from a second description of them.
+ */
+export function explainRecord(config: PolicyConfig, question: RecordQuestion): string[] {
+  const policy = new CompiledPolicy(config);
+  const key = question.key === undefined ? undefined : keyOf({ [ATTR.key]: question.key }, undefined, undefined);
+  const severity = question.severity;
+  const facts: RecordFacts = {
+    callId: question.inCall ? 'explain-call' : undefined,
+    key,
+    logger: question.logger,
+    severity,
+    isMacro: key !== undefined && config.macroEvents.has(key),
+    errorGroup: severity >= SeverityNumber.ERROR ? errorGroupOf(key, question.logger, {}, undefined) : undefined,
+  };
+  const level = levelLabel(severity);
+  const lines = [field('record', `logger=${question.logger} level=${level}${key === undefined ? '' : ` key=${key}`}, ${question.inCall ? 'inside a call' : 'outside any call'}`)];
+
+  // Threshold: the decision is threshold(); the rest says which directive and exemption it used.
+  const rule = ruleFor(question.logger, config.levelRules);
+  const loggerLevel = policy.thresholdOf(question.logger);
+  const isTx = key !== undefined && key.startsWith('TX_');
+  const from = rule === undefined ? 'the base level (no rule covers this logger)' : `rule ${ruleLabel(config, rule)}`;
+  const passesThreshold = threshold(facts, policy).kind === 'pass';
+  let how: string;
+  if (passesThreshold && severity >= loggerLevel) how = `${level} ≥ ${levelLabel(loggerLevel)}: passes`;
+  else if (passesThreshold && severity >= SeverityNumber.WARN) how = `${level} < ${levelLabel(loggerLevel)}, but WARN and above always pass`;
+  else if (passesThreshold && facts.isMacro && severity >= SeverityNumber.INFO) how = `${level} < ${levelLabel(loggerLevel)}, but ${key} is a macro event: exempt down to INFO`;
+  else if (passesThreshold) how = `${level} < ${levelLabel(loggerLevel)}, but DEBUG_TX=1 lets TX_* keys pass down to DEBUG`;
+  else {
+    const effective = policy.effectiveThreshold(loggerLevel, facts.isMacro, isTx);
+    how = `${level} < ${levelLabel(effective)}${effective < loggerLevel ? ` (exemption applied: ${levelLabel(loggerLevel)} lowered to ${levelLabel(effective)})` : ''}: dropped; `
+      + 'getLogger() methods at this level are no-ops, so the record is never built';
+  }
+  lines.push(field('threshold', `${levelLabel(loggerLevel)} for "${question.logger}", from ${from}; ${how}`));
+  if (!passesThreshold) {
+    lines.push(field('verdict', `DROPPED by threshold (decided by ${from})`));
+    return lines;
+  }
+
+  const onceIndex = key === undefined ? undefined : policy.onceIndex.get(key);
+  const rateIndex = key === undefined ? undefined : policy.rateIndex.get(key);
+  const rateMs = rateIndex === undefined ? undefined : policy.rateIntervals[rateIndex];
+  const scope = question.inCall ? 'call' : 'process (records outside calls share one state)';
+  if (severity >= SeverityNumber.ERROR) {
+    lines.push(
+      field('error repeats', `group "${facts.errorGroup}"${key === undefined ? ' (no key: the logger and the exception type or message)' : ' (its key)'}: `
+        + `the first passes, repeats within ${durationLabel(config.errorRepeatMs)} are dropped, then one passes as WARN with the count`),
+      field('other rules', 'ERROR and above are governed by the repeat rule alone (no once-key, rate limit or budget)'),
+    );
+  } else {
+    const state = new CallState(facts.callId, 0);
+    const inBudget = budgeted(facts, state, config.callBudget);
+    let budgetText: string;
+    if (inBudget) budgetText = `counted: ${config.callBudget} INFO-and-below records per call`;
+    else if (config.callBudget === 0) budgetText = 'not counted: the budget is unlimited in this mode';
+    else if (!question.inCall) budgetText = 'not counted: the budget applies inside calls only';
+    else if (facts.isMacro) budgetText = 'not counted: macro events are exempt';
+    else budgetText = 'not counted: WARN and above are exempt';
+    lines.push(
+      field('once per call', onceIndex === undefined ? (key === undefined ? 'no key, so none' : `${key} is not a once-key`) : `${key}: only the first per ${scope}`),
+      field('rate limit', rateMs === undefined ? (key === undefined ? 'no key, so none' : `none for ${key}`) : `${key}: one record per ${durationLabel(rateMs)} per ${scope}`),
+      field('call budget', budgetText),
+    );
+  }
+
+  // The sequence, from the real rules on a fresh state: first, a second right after, one an interval later.
+  const state = new CallState(facts.callId, 0);
+  lines.push(field('verdict', `${verdictText(decide(facts, state, 0, policy))} (the first such record${question.inCall ? ' in a call' : ''})`));
+  lines.push(field('  then', `a second one right after: ${verdictText(decide(facts, state, 1, policy))}`));
+  const interval = severity >= SeverityNumber.ERROR ? config.errorRepeatMs : rateMs;
+  if (interval !== undefined) lines.push(field('  then', `one ${durationLabel(interval)} after the first: ${verdictText(decide(facts, state, interval, policy))}`));
+  if (severity < SeverityNumber.ERROR && budgeted(facts, state, config.callBudget)) {
+    const spent = new CallState(facts.callId, 0);
+    spent.budgetUsed = config.callBudget;
+    lines.push(field('  then', `once the call has used its budget of ${config.callBudget}: ${verdictText(decide(facts, spent, 0, policy))}`));
+  }
+  return lines;
+}

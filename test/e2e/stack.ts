@@ -1,0 +1,438 @@
+// Test helper: runs the real collector (built from collector/builder-config.yaml,
+// with the real collector-config.yaml) and VictoriaLogs as child processes on
+// free loopback ports with temporary data directories, and reads back what
+// they stored.
+//
+// The binaries come from `bash collector/build.sh` (run by `npm test`'s
+// pretest), or from OTELCOL_BIN / VICTORIALOGS_BIN / COMPOSECHECK_BIN. A
+// missing binary is an error, never a skip.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, createWriteStream, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const COLLECTOR_CONFIG = join(ROOT, 'collector-config.yaml');
+const BIN_DIR = join(ROOT, '.cache', 'bin');
+
+const BINARIES = {
+  otelcol: { env: 'OTELCOL_BIN', file: 'otelcol-policy' },
+  victorialogs: { env: 'VICTORIALOGS_BIN', file: 'victoria-logs' },
+  composecheck: { env: 'COMPOSECHECK_BIN', file: 'composecheck' },
+} as const;
+
+/** Path of a tool binary; throws (the test fails) when it is missing. */
+export function binaryPath(name: keyof typeof BINARIES): string {
+  const { env, file } = BINARIES[name];
+  const fromEnv = process.env[env];
+  const path = fromEnv !== undefined && fromEnv !== '' ? fromEnv : join(BIN_DIR, file);
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    throw new Error(
+      `${name} binary not found or not executable at ${path}. ` +
+        `Run \`bash collector/build.sh\` (npm test runs it as pretest), or set ${env}.`,
+    );
+  }
+  return path;
+}
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; it is free right after). */
+export async function freePort(): Promise<number> {
+  return await new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        reject(new Error('no port'));
+        return;
+      }
+      server.close(() => resolvePort(address.port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+interface Proc {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+  exited: Promise<number | null>;
+  exitCode: number | null | undefined;
+}
+
+function startProcess(name: string, bin: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): Proc {
+  const out = createWriteStream(logFile);
+  const child = spawn(bin, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(out, { end: false });
+  child.stderr?.pipe(out, { end: false });
+  const proc: Proc = {
+    name,
+    child,
+    logFile,
+    exitCode: undefined,
+    exited: new Promise((r) => {
+      child.on('error', (err) => {
+        out.write(`spawn error: ${String(err)}\n`);
+        proc.exitCode = null;
+        r(null);
+      });
+      child.on('exit', (code) => {
+        proc.exitCode = code;
+        r(code);
+      });
+    }),
+  };
+  return proc;
+}
+
+function tail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no output)';
+  }
+}
+
+async function waitHealthy(proc: Proc, url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== undefined) {
+      throw new Error(`${proc.name} exited (code ${String(proc.exitCode)}) before becoming healthy:\n${tail(proc.logFile)}`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await sleep(100);
+  }
+  throw new Error(`${proc.name} not healthy at ${url} after ${timeoutMs} ms (${last}):\n${tail(proc.logFile)}`);
+}
+
+async function stopProcess(proc: Proc, timeoutMs = 10_000): Promise<void> {
+  if (proc.exitCode !== undefined) return;
+  proc.child.kill('SIGTERM');
+  const timer = sleep(timeoutMs).then(() => 'timeout' as const);
+  if ((await Promise.race([proc.exited, timer])) === 'timeout') {
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+  }
+}
+
+export interface Stack {
+  /** Base URL of the collector's OTLP/HTTP receiver; logs go to `${otlpHttpUrl}/v1/logs`. */
+  otlpHttpUrl: string;
+  /** host:port of the collector's OTLP/gRPC receiver. */
+  otlpGrpcEndpoint: string;
+  /** Base URL of VictoriaLogs (query API at /select/logsql/query, UI at /select/vmui/). */
+  victoriaLogsUrl: string;
+  /** The collector's lifecycle JSON-lines file. */
+  lifecycleFile: string;
+  /** Temporary directory holding data, queue and process logs. */
+  dir: string;
+  collectorLog: string;
+  victoriaLogsLog: string;
+  /** SIGTERM both processes (collector first, so it drains to VictoriaLogs), wait, remove the temp dir. */
+  stop(opts?: { keepDir?: boolean }): Promise<void>;
+}
+
+/** Starts VictoriaLogs, then the collector pointed at it; resolves once both are healthy. */
+export async function startStack(opts: { startTimeoutMs?: number } = {}): Promise<Stack> {
+  const timeout = opts.startTimeoutMs ?? 30_000;
+  const otelcolBin = binaryPath('otelcol');
+  const vlBin = binaryPath('victorialogs');
+  const dir = await mkdtemp(join(tmpdir(), 'otel-log-policy-e2e-'));
+  const [vlPort, httpPort, grpcPort, healthPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const victoriaLogsUrl = `http://127.0.0.1:${vlPort}`;
+  const lifecycleFile = join(dir, 'otelcol', 'lifecycle.jsonl');
+  const procs: Proc[] = [];
+
+  const stop = async (stopOpts: { keepDir?: boolean } = {}) => {
+    for (const p of [...procs].reverse()) await stopProcess(p);
+    if (stopOpts.keepDir !== true) await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    const vl = startProcess(
+      'victoria-logs',
+      vlBin,
+      [
+        `-httpListenAddr=127.0.0.1:${vlPort}`,
+        `-storageDataPath=${join(dir, 'victoria-logs-data')}`,
+        '-loggerLevel=WARN',
+        // Tests send records with the current time; keep a short retention.
+        '-retentionPeriod=1d',
+      ],
+      process.env,
+      join(dir, 'victoria-logs.log'),
+    );
+    procs.push(vl);
+    await waitHealthy(vl, `${victoriaLogsUrl}/health`, timeout);
+
+    const col = startProcess(
+      'otelcol-policy',
+      otelcolBin,
+      ['--config', COLLECTOR_CONFIG],
+      {
+        ...process.env,
+        OTELCOL_HTTP_ENDPOINT: `127.0.0.1:${httpPort}`,
+        OTELCOL_GRPC_ENDPOINT: `127.0.0.1:${grpcPort}`,
+        OTELCOL_HEALTH_ENDPOINT: `127.0.0.1:${healthPort}`,
+        OTELCOL_STORAGE_DIR: join(dir, 'otelcol', 'storage'),
+        OTELCOL_LIFECYCLE_FILE: lifecycleFile,
+        VICTORIALOGS_OTLP_ENDPOINT: `${victoriaLogsUrl}/insert/opentelemetry`,
+      },
+      join(dir, 'otelcol.log'),
+    );
+    procs.push(col);
+    await waitHealthy(col, `http://127.0.0.1:${healthPort}/`, timeout);
+  } catch (err) {
+    await stop({ keepDir: true });
+    throw err;
+  }
+
+  return {
+    otlpHttpUrl: `http://127.0.0.1:${httpPort}`,
+    otlpGrpcEndpoint: `127.0.0.1:${grpcPort}`,
+    victoriaLogsUrl,
+    lifecycleFile,
+    dir,
+    collectorLog: join(dir, 'otelcol.log'),
+    victoriaLogsLog: join(dir, 'victoria-logs.log'),
+    stop,
+  };
+}
+
+// ----------------------------------------------------------------- VictoriaLogs
+
+/**
+ * One log entry as VictoriaLogs returns it. VictoriaLogs flattens OTLP records:
+ *  - body → `_msg`, timestamp → `_time`
+ *  - event name → `event_name` (also a stream field)
+ *  - severity → `severity_number` (a string, e.g. "9") and `severity_text`
+ *    (derived from the number when the record has none, e.g. "Info")
+ *  - trace/span ids → `trace_id`, `span_id` (lowercase hex)
+ *  - record attributes → their own keys (`call.id`, `log.key`, ...)
+ *  - resource attributes → their own keys too (`service.name`, ...) and they
+ *    form the stream (`_stream`, `_stream_id`)
+ *  - scope → `scope.name`, `scope.version`
+ * Every value is a string.
+ */
+export type VlEntry = Record<string, string>;
+
+/** Runs a LogsQL query (GET /select/logsql/query) and returns the entries. */
+export async function queryVictoriaLogs(baseUrl: string, query: string, limit = 1000): Promise<VlEntry[]> {
+  const url = new URL('/select/logsql/query', baseUrl);
+  url.searchParams.set('query', query);
+  url.searchParams.set('limit', String(limit));
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`VictoriaLogs query ${JSON.stringify(query)} failed: HTTP ${res.status}: ${text}`);
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as VlEntry);
+}
+
+/** Polls a query until `done(entries)` holds or the deadline passes (then throws with the last result). */
+export async function waitForVictoriaLogs(
+  baseUrl: string,
+  query: string,
+  done: (entries: VlEntry[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<VlEntry[]> {
+  const deadline = Date.now() + timeoutMs;
+  let entries: VlEntry[] = [];
+  for (;;) {
+    entries = await queryVictoriaLogs(baseUrl, query);
+    if (done(entries)) return entries;
+    if (Date.now() > deadline) {
+      throw new Error(`VictoriaLogs query ${JSON.stringify(query)}: condition not met after ${timeoutMs} ms; last result:\n${JSON.stringify(entries, null, 2)}`);
+    }
+    await sleep(250);
+  }
+}
+
+// ------------------------------------------------------------ lifecycle file
+
+/** One record of the lifecycle file, flattened from OTLP/JSON. */
+export interface LifecycleRecord {
+  eventName: string | undefined;
+  timeUnixNano: string | undefined;
+  severityNumber: number | undefined;
+  severityText: string | undefined;
+  body: unknown;
+  traceId: string | undefined;
+  spanId: string | undefined;
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+  scope: string | undefined;
+}
+
+interface OtlpKeyValue {
+  key: string;
+  value?: OtlpAnyValue;
+}
+interface OtlpAnyValue {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: string | number;
+  doubleValue?: number;
+  bytesValue?: string;
+  arrayValue?: { values?: OtlpAnyValue[] };
+  kvlistValue?: { values?: OtlpKeyValue[] };
+}
+interface OtlpLogsLine {
+  resourceLogs?: {
+    resource?: { attributes?: OtlpKeyValue[] };
+    scopeLogs?: {
+      scope?: { name?: string };
+      logRecords?: {
+        timeUnixNano?: string;
+        eventName?: string;
+        severityNumber?: number;
+        severityText?: string;
+        body?: OtlpAnyValue;
+        attributes?: OtlpKeyValue[];
+        traceId?: string;
+        spanId?: string;
+      }[];
+    }[];
+  }[];
+}
+
+function anyValue(v: OtlpAnyValue | undefined): unknown {
+  if (v === undefined) return undefined;
+  if (v.stringValue !== undefined) return v.stringValue;
+  if (v.boolValue !== undefined) return v.boolValue;
+  if (v.intValue !== undefined) return Number(v.intValue);
+  if (v.doubleValue !== undefined) return v.doubleValue;
+  if (v.bytesValue !== undefined) return v.bytesValue;
+  if (v.arrayValue !== undefined) return (v.arrayValue.values ?? []).map(anyValue);
+  if (v.kvlistValue !== undefined) return attrs(v.kvlistValue.values);
+  return undefined;
+}
+
+function attrs(kvs: OtlpKeyValue[] | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const kv of kvs ?? []) out[kv.key] = anyValue(kv.value);
+  return out;
+}
+
+/** Parses the lifecycle JSON-lines text (one OTLP/JSON ExportLogsServiceRequest per line). */
+export function parseLifecycleLines(text: string): LifecycleRecord[] {
+  const records: LifecycleRecord[] = [];
+  const lines = text.split('\n');
+  // The last element is '' when the text ends with a newline, else a line
+  // still being written: skip it either way.
+  lines.pop();
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const parsed = JSON.parse(line) as OtlpLogsLine;
+    for (const rl of parsed.resourceLogs ?? []) {
+      const resource = attrs(rl.resource?.attributes);
+      for (const sl of rl.scopeLogs ?? []) {
+        for (const lr of sl.logRecords ?? []) {
+          records.push({
+            eventName: lr.eventName,
+            timeUnixNano: lr.timeUnixNano,
+            severityNumber: lr.severityNumber,
+            severityText: lr.severityText,
+            body: anyValue(lr.body),
+            traceId: lr.traceId,
+            spanId: lr.spanId,
+            attributes: attrs(lr.attributes),
+            resource,
+            scope: sl.scope?.name,
+          });
+        }
+      }
+    }
+  }
+  return records;
+}
+
+/** All records in the lifecycle file and its rotated backups (oldest backups first). */
+export function readLifecycleFile(file: string): LifecycleRecord[] {
+  const dir = dirname(file);
+  if (!existsSync(dir)) return [];
+  const base = file.slice(dir.length + 1);
+  const stem = base.replace(/\.[^.]*$/, '');
+  // lumberjack names backups `<stem>-<timestamp><ext>`.
+  const backups = readdirSync(dir)
+    .filter((f) => f !== base && f.startsWith(`${stem}-`))
+    .sort();
+  const files = [...backups.map((f) => join(dir, f)), ...(existsSync(file) ? [file] : [])];
+  return files.flatMap((f) => parseLifecycleLines(readFileSync(f, 'utf8')));
+}
+
+/** Polls the lifecycle file until `done(records)` holds or the deadline passes. */
+export async function waitForLifecycle(
+  file: string,
+  done: (records: LifecycleRecord[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<LifecycleRecord[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const records = readLifecycleFile(file);
+    if (done(records)) return records;
+    if (Date.now() > deadline) {
+      throw new Error(`lifecycle file ${file}: condition not met after ${timeoutMs} ms; records:\n${JSON.stringify(records, null, 2)}`);
+    }
+    await sleep(250);
+  }
+}
+
+// ------------------------------------------------------------------ the UI
+
+/** The call-lifecycle macro event keys (the collector's filter/lifecycle keeps these). */
+export const LIFECYCLE_EVENTS = ['BOOT', 'CALL_START', 'CALL_END', 'REALTIME', 'CREATE_APPT', 'DSP', 'WEBHOOK_CLOSE', 'SERVER_ERROR'] as const;
+
+/** LogsQL for one call's lifecycle, oldest first, with the fields a person wants to see. */
+export function callLifecycleQuery(callId: string): string {
+  return (
+    `call.id:${JSON.stringify(callId)} event_name:in(${LIFECYCLE_EVENTS.join(', ')})` +
+    ' | sort by (_time) | fields _time, event_name, _msg, call.id, service.name, severity_text, trace_id, span_id'
+  );
+}
+
+/** vmui's relative time ranges (its preset ids are the titles, e.g. "Last 1 hour" → last_1_hour). */
+const VMUI_RANGES = {
+  '5m': 'last_5_minutes',
+  '15m': 'last_15_minutes',
+  '30m': 'last_30_minutes',
+  '1h': 'last_1_hour',
+  '3h': 'last_3_hours',
+  '6h': 'last_6_hours',
+  '12h': 'last_12_hours',
+  '24h': 'last_24_hours',
+  '2d': 'last_2_days',
+  '7d': 'last_7_days',
+  '30d': 'last_30_days',
+} as const;
+
+/**
+ * URL of VictoriaLogs' built-in UI (vmui) running `query` over the last
+ * `range` (one of vmui's presets), shown in `view` (json, table or group).
+ * vmui runs the query from the URL as soon as the page loads.
+ */
+export function vmuiUrl(
+  victoriaLogsUrl: string,
+  query: string,
+  opts: { view?: 'json' | 'table' | 'group'; range?: keyof typeof VMUI_RANGES } = {},
+): string {
+  const range = opts.range ?? '24h';
+  const params = new URLSearchParams({ query, 'g0.range_input': range, 'g0.relative_time': VMUI_RANGES[range] });
+  if (opts.view !== undefined && opts.view !== 'group') params.set('view', opts.view);
+  return `${victoriaLogsUrl}/select/vmui/#/?${params.toString()}`;
+}
