@@ -20,6 +20,8 @@ export const DEFAULT_MAX_KEYS_PER_CALL = 64;
 /** Flight recorder: bytes kept per call, and across all calls. */
 export const DEFAULT_RECORDER_BYTES = '64KiB';
 export const DEFAULT_RECORDER_TOTAL_BYTES = '32MiB';
+/** What makes the flight recorder flush a call's ring: any ERROR/FATAL, and the SERVER_ERROR event. */
+export const DEFAULT_RECORDER_FLUSH_ON = 'error,SERVER_ERROR';
 
 export const MODE_DEFAULTS: Readonly<Record<PolicyMode, { base: number; noisy: number; budget: number }>> = {
   production: { base: SeverityNumber.INFO, noisy: SeverityNumber.WARN, budget: 20 },

@@ -6,7 +6,7 @@ import { formatSize, parseSize, SIZE_FORMS } from './sizes.ts';
 import type { PolicyConfig, PolicyMode } from './policyConfig.ts';
 import {
   DEFAULT_CALL_TTL, DEFAULT_ERROR_REPEAT, DEFAULT_MAX_CALLS, DEFAULT_MAX_KEYS_PER_CALL, DEFAULT_NOISY_MODULES,
-  DEFAULT_ONCE_KEYS, DEFAULT_RATE_LIMITS, DEFAULT_RECORDER_BYTES, DEFAULT_RECORDER_TOTAL_BYTES, MACRO_EVENTS, MODE_DEFAULTS,
+  DEFAULT_ONCE_KEYS, DEFAULT_RATE_LIMITS, DEFAULT_RECORDER_BYTES, DEFAULT_RECORDER_FLUSH_ON, DEFAULT_RECORDER_TOTAL_BYTES, MACRO_EVENTS, MODE_DEFAULTS,
 } from './defaults.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -147,6 +147,23 @@ function recorderBytes(env: Env): { perCall: number; total: number } {
   return { perCall, total };
 }
 
+/** "error,SERVER_ERROR": the levels (error or fatal) and keys whose records flush a call's flight recorder. */
+function recorderFlushOn(env: Env): { severity: number; keys: Set<string> } {
+  const value = read(env, 'LOG_POLICY_RECORDER_FLUSH_ON') ?? DEFAULT_RECORDER_FLUSH_ON;
+  let severity = Number.POSITIVE_INFINITY;
+  const keys = new Set<string>();
+  for (const item of list(value)) {
+    const lower = item.toLowerCase();
+    if (lower === 'error' || lower === 'fatal') severity = Math.min(severity, parseLevel(lower)!);
+    else if (KEY.test(item)) keys.add(item);
+    else throw new LogPolicyConfigError('LOG_POLICY_RECORDER_FLUSH_ON', value, `"${item}" is neither a level nor a key; accepted: a comma list of error, fatal and keys such as SERVER_ERROR`);
+  }
+  if (severity === Number.POSITIVE_INFINITY && keys.size === 0) {
+    throw new LogPolicyConfigError('LOG_POLICY_RECORDER_FLUSH_ON', value, 'accepted: a comma list of error, fatal and keys such as SERVER_ERROR');
+  }
+  return { severity, keys };
+}
+
 function verboseCalls(env: Env): Set<string> {
   const value = read(env, 'LOG_POLICY_VERBOSE_CALLS');
   if (value === undefined) return new Set();
@@ -178,6 +195,7 @@ export function loadPolicyConfig(env: NodeJS.ProcessEnv = process.env): PolicyCo
   const noisyLevel = level(env, 'LOG_POLICY_NOISY_LEVEL', defaults.noisy);
   const modules = noisyModules(env);
   const recorderCaps = recorderBytes(env);
+  const flushOn = recorderFlushOn(env);
   const config: PolicyConfig = {
     mode: chosen.mode,
     modeSource: chosen.source,
@@ -199,6 +217,8 @@ export function loadPolicyConfig(env: NodeJS.ProcessEnv = process.env): PolicyCo
     recorder: count(env, 'LOG_POLICY_RECORDER', 0, 0),
     recorderBytes: recorderCaps.perCall,
     recorderTotalBytes: recorderCaps.total,
+    recorderFlushSeverity: flushOn.severity,
+    recorderFlushKeys: flushOn.keys,
     verboseCalls: verboseCalls(env),
     warnings: Object.freeze(warnings),
   };

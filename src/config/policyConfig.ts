@@ -34,6 +34,10 @@ export interface PolicyConfig {
   /** Flight recorder: approximate bytes kept per call, and across all calls. */
   readonly recorderBytes: number;
   readonly recorderTotalBytes: number;
+  /** A record of a call at or above this severity flushes the call's ring (Infinity: severity alone never does). */
+  readonly recorderFlushSeverity: number;
+  /** A record of a call with one of these keys flushes the call's ring. */
+  readonly recorderFlushKeys: ReadonlySet<string>;
   /** Call ids logged with development thresholds and no budget (`LOG_POLICY_VERBOSE_CALLS`). */
   readonly verboseCalls: ReadonlySet<string>;
   /** Non-fatal remarks from loading (e.g. a `DEBUG` value that belongs to the `debug` package). */

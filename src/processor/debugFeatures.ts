@@ -1,4 +1,4 @@
-import { SeverityNumber, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { CallState } from '../call/callState.ts';
 import type { CallStore } from '../call/callStore.ts';
@@ -96,12 +96,13 @@ export class DebugFeatures {
   }
 
   /**
-   * Before a record of a call is forwarded: an ERROR/FATAL or SERVER_ERROR sends the call's kept
-   * records downstream first, oldest first; once a call has failed, what it kept since goes out
-   * before its CALL_END. A clean CALL_END discards them (in `released`).
+   * Before a record of a call is forwarded: an ERROR/FATAL or SERVER_ERROR (LOG_POLICY_RECORDER_FLUSH_ON)
+   * sends the call's kept records downstream first, oldest first; once a call has failed, what it
+   * kept since goes out before its CALL_END. A clean CALL_END discards them (in `released`).
    */
   beforeForward(state: CallState, facts: RecordFacts): void {
-    if (facts.severity >= SeverityNumber.ERROR || facts.key === 'SERVER_ERROR') state.failed = true;
+    const { recorderFlushSeverity, recorderFlushKeys } = this.host.config;
+    if (facts.severity >= recorderFlushSeverity || (facts.key !== undefined && recorderFlushKeys.has(facts.key))) state.failed = true;
     else if (facts.key !== 'CALL_END' || !state.failed) return;
     this.recorder!.flush(facts.callId!, this.emitRecorded);
   }

@@ -186,6 +186,18 @@ describe('debugging one call: recorder sizes and verbose calls', () => {
   test.each(['many', '-5', '2.5'])('bad LOG_POLICY_RECORDER %s', (value) => rejects({ LOG_POLICY_RECORDER: value }, 'LOG_POLICY_RECORDER', 'whole number'));
   test('bad total size', () => rejects({ LOG_POLICY_RECORDER_TOTAL_BYTES: '32 MB' }, 'LOG_POLICY_RECORDER_TOTAL_BYTES', 'e.g. 65536, 64KiB, 32MiB'));
 
+  test('LOG_POLICY_RECORDER_FLUSH_ON: levels and keys; error and SERVER_ERROR by default', () => {
+    const byDefault = loadPolicyConfig({});
+    expect([byDefault.recorderFlushSeverity, [...byDefault.recorderFlushKeys]]).toEqual([SeverityNumber.ERROR, ['SERVER_ERROR']]);
+    const keysOnly = loadPolicyConfig({ LOG_POLICY_RECORDER_FLUSH_ON: 'SERVER_ERROR,CALL_DROPPED' });
+    expect([keysOnly.recorderFlushSeverity, [...keysOnly.recorderFlushKeys]]).toEqual([Number.POSITIVE_INFINITY, ['SERVER_ERROR', 'CALL_DROPPED']]);
+    expect(loadPolicyConfig({ LOG_POLICY_RECORDER_FLUSH_ON: 'FATAL' }).recorderFlushSeverity).toBe(SeverityNumber.FATAL);
+  });
+  test('bad LOG_POLICY_RECORDER_FLUSH_ON', () => {
+    rejects({ LOG_POLICY_RECORDER_FLUSH_ON: 'error,[x]' }, 'LOG_POLICY_RECORDER_FLUSH_ON', '"[x]" is neither a level nor a key');
+    rejects({ LOG_POLICY_RECORDER_FLUSH_ON: ',' }, 'LOG_POLICY_RECORDER_FLUSH_ON', 'error, fatal and keys');
+  });
+
   test('LOG_POLICY_VERBOSE_CALLS is a list of exact ids', () => {
     expect([...loadPolicyConfig({ LOG_POLICY_VERBOSE_CALLS: ' CA123 , call-7:x ,' }).verboseCalls]).toEqual(['CA123', 'call-7:x']);
   });

@@ -60,6 +60,16 @@ describe('flight recorder (LOG_POLICY_RECORDER)', () => {
     expect(p.records().at(-1)!.attributes['log.dropped_count']).toBe(2);
   });
 
+  test('LOG_POLICY_RECORDER_FLUSH_ON=SERVER_ERROR: a recoverable ERROR keeps the ring, the SERVER_ERROR flushes it', () => {
+    const p = pipeline({ LOG_POLICY_RECORDER: '10', LOG_POLICY_RECORDER_FLUSH_ON: 'SERVER_ERROR' });
+    emit(p, S.DEBUG, 'd1', 'a', 1);
+    emit(p, S.ERROR, '[DSP] ERROR: clip', 'a', 2);
+    emit(p, S.DEBUG, 'd2', 'a', 3);
+    expect(p.bodies()).toEqual(['[DSP] ERROR: clip']);
+    emit(p, S.ERROR, '[SERVER_ERROR] realtime session crashed', 'a', 4);
+    expect(p.bodies()).toEqual(['[DSP] ERROR: clip', 'd1', 'd2', '[SERVER_ERROR] realtime session crashed']);
+  });
+
   test('a clean call flushes nothing: CALL_END discards its ring, and counts it', () => {
     const p = pipeline({ LOG_POLICY_RECORDER: '200' });
     emit(p, S.INFO, '[CALL_START] go', 'a', 1);
