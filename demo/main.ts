@@ -57,7 +57,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const serviceName = process.env['OTEL_SERVICE_NAME']?.trim() || DEFAULT_SERVICE_NAME;
   const telemetry = endpoint === undefined
     ? consoleTelemetry(config, clock.now, out, process.stdout.isTTY === true)
-    : otlpTelemetry(config, clock.now, serviceName);
+    : otlpTelemetry(config, clock.now, serviceName, (process.env['OTEL_TRACES_EXPORTER']?.trim() ?? '') !== '');
 
   // Calls start a little apart and overlap: the last starts before the first is half done.
   const staggerMs = (args.duration * 1000) / (2 * args.calls);

@@ -2,6 +2,7 @@ import { logs } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NoopSpanProcessor } from '@opentelemetry/sdk-trace';
 import { LogPolicyProcessor, logPolicyProcessors, type PolicyConfig } from '../src/index.ts';
 import { ConsoleLogExporter } from './consoleExporter.ts';
 import { CountingExporter } from './countingExporter.ts';
@@ -28,12 +29,15 @@ export function consoleTelemetry(config: PolicyConfig, now: () => number, write:
  * the OTEL_EXPORTER_OTLP_* variables) and tracing on, so each call's `call` span gives its records
  * one trace id. No metrics.
  */
-export function otlpTelemetry(config: PolicyConfig, now: () => number, serviceName: string): DemoTelemetry {
+export function otlpTelemetry(config: PolicyConfig, now: () => number, serviceName: string, tracesExporterSet: boolean): DemoTelemetry {
   const counts = new CountingExporter(new OTLPLogExporter());
   const processors = logPolicyProcessors({ config, exporter: counts, now });
   const policy = processors[0];
   if (!(policy instanceof LogPolicyProcessor)) throw new Error('logPolicyProcessors() no longer returns the LogPolicyProcessor first');
-  const sdk = new NodeSDK({ serviceName, logRecordProcessors: processors, metricReaders: [] });
+  // The calls' spans are there to give records trace ids; they are exported only if the user asks
+  // (OTEL_TRACES_EXPORTER), since the collector's pipelines are for logs.
+  const spans = tracesExporterSet ? {} : { spanProcessors: [new NoopSpanProcessor()] };
+  const sdk = new NodeSDK({ serviceName, logRecordProcessors: processors, metricReaders: [], ...spans });
   sdk.start();
   return {
     policy,

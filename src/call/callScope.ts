@@ -3,6 +3,7 @@ import { eventRecord } from '../logger/eventRecord.ts';
 import { ATTR } from '../record/attributes.ts';
 import { releaseCall } from './callLocal.ts';
 import { CALL_ID_KEY, callStorage } from './context.ts';
+import { LayerContext } from './layerContext.ts';
 
 export interface CallScope {
   readonly id: string;
@@ -26,7 +27,7 @@ class Call implements CallScope {
     const parent = context.active();
     // The call's span gives its records one trace id; a no-op span when tracing is off.
     this.span = trace.getTracer(PACKAGE_SCOPE).startSpan('call', { attributes: { [ATTR.callId]: id } }, parent);
-    this.ctx = trace.setSpan(parent.setValue(CALL_ID_KEY, id), this.span);
+    this.ctx = trace.setSpan(new LayerContext(parent, CALL_ID_KEY, id), this.span);
     this.emit('CALL_START', { ...attributes, [ATTR.callId]: id }, `call ${id} started`);
   }
 

@@ -12,7 +12,7 @@ export const OVERFLOW_KEY = '(overflow)';
 /**
  * What the policy remembers about one call (or, with no id, about records outside any call).
  * Collections are created on first use: most calls touch few of them, and 10,000 open calls
- * must stay small.
+ * must stay small (plain arrays: a small typed array costs several times its contents).
  */
 export class CallState {
   readonly id: string | undefined;
@@ -22,11 +22,11 @@ export class CallState {
   dropped = 0;
   budgetUsed = 0;
   /** Indexed by the policy's once-key index. */
-  onceSeen: Uint8Array | undefined;
+  onceSeen: number[] | undefined;
   /** Indexed by the policy's rate-limit index: when that key last passed. */
-  rateLastPass: Float64Array | undefined;
+  rateLastPass: number[] | undefined;
   repeats: Map<string, RepeatState> | undefined;
-  droppedByReason: Uint32Array | undefined;
+  droppedByReason: number[] | undefined;
   droppedByKey: Map<string, number> | undefined;
   /** Held to the development thresholds with no budget (see escalation.ts). */
   escalated = false;
@@ -40,10 +40,12 @@ export class CallState {
 
   countDrop(reasonIndex: number, key: string | undefined, maxKeys: number): void {
     this.dropped++;
-    (this.droppedByReason ??= new Uint32Array(DROP_REASONS.length))[reasonIndex]!++;
+    (this.droppedByReason ??= new Array<number>(DROP_REASONS.length).fill(0))[reasonIndex]!++;
     if (key === undefined) return;
     const byKey = (this.droppedByKey ??= new Map());
-    const slot = byKey.has(key) || byKey.size < maxKeys ? key : OVERFLOW_KEY;
-    byKey.set(slot, (byKey.get(slot) ?? 0) + 1);
+    const n = byKey.get(key);
+    if (n !== undefined) byKey.set(key, n + 1);
+    else if (byKey.size < maxKeys) byKey.set(key, 1);
+    else byKey.set(OVERFLOW_KEY, (byKey.get(OVERFLOW_KEY) ?? 0) + 1);
   }
 }

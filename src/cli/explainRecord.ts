@@ -44,12 +44,15 @@ export function explainRecord(config: PolicyConfig, question: RecordQuestion): s
   const policy = new CompiledPolicy(config);
   const key = question.key === undefined ? undefined : keyOf({ [ATTR.key]: question.key }, undefined, undefined);
   const severity = question.severity;
+  const rules = policy.rulesOf(key);
   const facts: RecordFacts = {
     callId: question.inCall ? 'explain-call' : undefined,
+    callIdFromContext: false,
     key,
+    rules,
     logger: question.logger,
     severity,
-    isMacro: key !== undefined && config.macroEvents.has(key),
+    isMacro: rules.macro,
     errorGroup: severity >= SeverityNumber.ERROR ? errorGroupOf(key, question.logger, {}, undefined) : undefined,
   };
   const level = levelLabel(severity);

@@ -49,7 +49,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     this.downstream = downstream;
     this.config = options.config ?? loadPolicyConfig();
     this.policy = new CompiledPolicy(this.config);
-    this.now = options.now ?? (() => performance.now());
+    this.now = options.now ?? performance.now.bind(performance);
     this.calls = new CallStore(this.config.callTtlMs, this.config.maxCalls, this.now());
     const { config, downstream: down, counter, calls, gate } = this;
     this.debug = new DebugFeatures({ config, downstream: down, counter, calls, owner: this, gate });
@@ -106,21 +106,20 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private factsOf(record: ReadWriteLogRecord, context: Context | undefined): RecordFacts {
     const attributes = record.attributes;
     const rawCall = attributes[ATTR.callId];
-    let callId: string | undefined;
-    if (typeof rawCall === 'string' || typeof rawCall === 'number') callId = String(rawCall);
-    else {
-      callId = callIdIn(context);
-      if (callId !== undefined) record.setAttribute(ATTR.callId, callId);
-    }
+    const inRecord = typeof rawCall === 'string' || typeof rawCall === 'number';
+    const callId = inRecord ? String(rawCall) : callIdIn(context);
     const key = keyOf(attributes, record.eventName, record.body);
+    const rules = this.policy.rulesOf(key);
     const logger = loggerNameOf(record.instrumentationScope.name, attributes);
     const severity = severityOf(record.severityNumber);
     return {
       callId,
+      callIdFromContext: !inRecord && callId !== undefined,
       key,
+      rules,
       logger,
       severity,
-      isMacro: key !== undefined && this.config.macroEvents.has(key),
+      isMacro: rules.macro,
       errorGroup: severity >= SeverityNumber.ERROR ? errorGroupOf(key, logger, attributes, record.body) : undefined,
     };
   }
@@ -148,6 +147,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
       record.setBody(`${body} (repeated ${verdict.repeatCount} times since the last report)`);
     }
     state.forwarded++;
+    // Stamped only on records that pass: setAttribute is the SDK's costliest record call.
+    if (facts.callIdFromContext) record.setAttribute(ATTR.callId, facts.callId!);
     if (this.debug.recorder !== undefined && facts.callId !== undefined) this.debug.beforeForward(state, facts);
     if (facts.isMacro) {
       record.setAttribute(ATTR.key, facts.key);

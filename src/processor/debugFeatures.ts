@@ -7,6 +7,7 @@ import { ESCALATED_ATTRIBUTE, escalatedConfig, escalationOf } from '../call/esca
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { updateGate, type Gate } from '../logger/policyGate.ts';
 import { OUTCOME, PolicyMetrics } from '../metrics/policyMetrics.ts';
+import { ATTR } from '../record/attributes.ts';
 import type { RecordFacts } from '../record/facts.ts';
 import type { RecordedEntry } from '../recorder/CallRing.ts';
 import { FlightRecorder } from '../recorder/FlightRecorder.ts';
@@ -90,8 +91,10 @@ export class DebugFeatures {
 
   /** A dropped record: the recorder keeps it (repeated errors aside) and the metrics count it. */
   afterDrop(record: ReadWriteLogRecord, context: Context | undefined, facts: RecordFacts, reasonIndex: number): void {
-    const kept = this.recorder !== undefined && facts.callId !== undefined && reasonIndex !== DROP.repeat.index &&
-      this.recorder.keep(facts.callId, record, context, reasonIndex, facts.key);
+    const keeps = this.recorder !== undefined && facts.callId !== undefined && reasonIndex !== DROP.repeat.index;
+    // The processor stamps call.id only on records that pass; a kept one may pass later, so it needs it now.
+    if (keeps && facts.callIdFromContext) record.setAttribute(ATTR.callId, facts.callId!);
+    const kept = keeps && this.recorder!.keep(facts.callId!, record, context, reasonIndex, facts.key);
     if (this.metrics.active) this.metrics.count(kept ? OUTCOME.recorded : OUTCOME.dropped, reasonIndex, facts.key);
   }
 

@@ -42,9 +42,11 @@ export class StatsCounter {
   countDrop(reasonIndex: number, key: string | undefined): void {
     this.dropped++;
     this.byReason[reasonIndex]!++;
-    let slot = key ?? NO_KEY;
-    if (!this.byKey.has(slot) && this.byKey.size >= MAX_STAT_KEYS) slot = OVERFLOW_KEY;
-    this.byKey.set(slot, (this.byKey.get(slot) ?? 0) + 1);
+    const slot = key ?? NO_KEY;
+    const n = this.byKey.get(slot);
+    if (n !== undefined) this.byKey.set(slot, n + 1);
+    else if (this.byKey.size < MAX_STAT_KEYS) this.byKey.set(slot, 1);
+    else this.byKey.set(OVERFLOW_KEY, (this.byKey.get(OVERFLOW_KEY) ?? 0) + 1);
   }
 
   snapshot(callsOpen: number, callsEvicted: number): Omit<PolicyStats, 'callsEscalated' | 'recorder'> {

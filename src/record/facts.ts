@@ -1,10 +1,15 @@
 import { SeverityNumber, type AnyValue, type Attributes } from '@opentelemetry/api';
+import type { KeyRules } from '../rules/compiledPolicy.ts';
 import { ATTR, BRIDGE_SCOPES } from './attributes.ts';
 
 /** What the policy needs to know about one record, resolved once per record. */
 export interface RecordFacts {
   callId: string | undefined;
+  /** The call id came from the context, not the record: stamp it on the record if it passes. */
+  callIdFromContext: boolean;
   key: string | undefined;
+  /** What the policy does with the key (macro, TX, once, rate limit). */
+  rules: KeyRules;
   logger: string;
   /** SeverityNumber; a record without one counts as INFO. */
   severity: number;

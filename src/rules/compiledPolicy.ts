@@ -3,8 +3,23 @@ import { thresholdFor } from '../config/directives.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { BRIDGE_SCOPES } from '../record/attributes.ts';
 
-/** Distinct logger names whose threshold is cached; more are computed each time (hostile names stay bounded). */
+/** Distinct logger names (and keys) whose rules are cached; more are computed each time (hostile names stay bounded). */
 const MAX_CACHED_LOGGERS = 1024;
+const MAX_CACHED_KEYS = 1024;
+
+/** What the policy does with one key, resolved once: the hot path makes one lookup instead of four. */
+export interface KeyRules {
+  readonly macro: boolean;
+  /** `TX_*`: passes down to DEBUG with DEBUG_TX. */
+  readonly tx: boolean;
+  /** Index in the once-keys, else -1. */
+  readonly once: number;
+  /** Index in the rate limits, else -1. */
+  readonly rate: number;
+}
+
+/** The rules of a record without a key. */
+export const NO_KEY_RULES: KeyRules = Object.freeze({ macro: false, tx: false, once: -1, rate: -1 });
 
 /** A PolicyConfig prepared for the hot path: key → slot indices and a threshold cache. */
 export class CompiledPolicy {
@@ -15,6 +30,7 @@ export class CompiledPolicy {
   /** The lowest threshold any logger can have: what a bridge record (name unknown until built) is held to. */
   readonly loosestThreshold: number;
   private readonly thresholds = new Map<string, number>();
+  private readonly keys = new Map<string, KeyRules>();
 
   constructor(config: PolicyConfig) {
     this.config = config;
@@ -31,6 +47,21 @@ export class CompiledPolicy {
       if (this.thresholds.size < MAX_CACHED_LOGGERS) this.thresholds.set(logger, level);
     }
     return level;
+  }
+
+  rulesOf(key: string | undefined): KeyRules {
+    if (key === undefined) return NO_KEY_RULES;
+    let rules = this.keys.get(key);
+    if (rules === undefined) {
+      rules = Object.freeze({
+        macro: this.config.macroEvents.has(key),
+        tx: key.startsWith('TX_'),
+        once: this.onceIndex.get(key) ?? -1,
+        rate: this.rateIndex.get(key) ?? -1,
+      });
+      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, rules);
+    }
+    return rules;
   }
 
   /**

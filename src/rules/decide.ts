@@ -20,15 +20,13 @@ export function decide(facts: RecordFacts, state: CallState, now: number, policy
   if (facts.severity >= SeverityNumber.ERROR) {
     return repeatErrors(state, facts.errorGroup ?? facts.logger, now, config.errorRepeatMs, config.maxKeysPerCall);
   }
-  const key = facts.key;
-  const onceIndex = key === undefined ? undefined : policy.onceIndex.get(key);
-  if (onceIndex !== undefined && onceSpent(state, onceIndex)) return DROP.once;
-  const rateIndex = key === undefined ? undefined : policy.rateIndex.get(key);
-  if (rateIndex !== undefined && rateLimited(state, rateIndex, policy.rateIntervals[rateIndex]!, now)) return DROP.rate_limit;
+  const { once: onceIndex, rate: rateIndex } = facts.rules;
+  if (onceIndex >= 0 && onceSpent(state, onceIndex)) return DROP.once;
+  if (rateIndex >= 0 && rateLimited(state, rateIndex, policy.rateIntervals[rateIndex]!, now)) return DROP.rate_limit;
   const spendsBudget = budgeted(facts, state, config.callBudget);
   if (spendsBudget && overBudget(state, config.callBudget)) return DROP.budget;
-  if (onceIndex !== undefined) spendOnce(state, onceIndex, policy.onceIndex.size);
-  if (rateIndex !== undefined) stampRate(state, rateIndex, policy.rateIndex.size, now);
+  if (onceIndex >= 0) spendOnce(state, onceIndex, policy.onceIndex.size);
+  if (rateIndex >= 0) stampRate(state, rateIndex, policy.rateIndex.size, now);
   if (spendsBudget) state.budgetUsed++;
   return PASS;
 }

@@ -6,5 +6,5 @@ export function onceSpent(state: CallState, index: number): boolean {
 }
 
 export function spendOnce(state: CallState, index: number, keyCount: number): void {
-  (state.onceSeen ??= new Uint8Array(keyCount))[index] = 1;
+  (state.onceSeen ??= new Array<number>(keyCount).fill(0))[index] = 1;
 }

@@ -6,5 +6,5 @@ export function rateLimited(state: CallState, index: number, intervalMs: number,
 }
 
 export function stampRate(state: CallState, index: number, keyCount: number, now: number): void {
-  (state.rateLastPass ??= new Float64Array(keyCount).fill(Number.NEGATIVE_INFINITY))[index] = now;
+  (state.rateLastPass ??= new Array<number>(keyCount).fill(Number.NEGATIVE_INFINITY))[index] = now;
 }

@@ -4,7 +4,6 @@ import { DROP, PASS, type Verdict } from './verdict.ts';
 
 /** Rule 4: the logger's threshold (most specific rule), with the macro and DEBUG_TX exemptions. */
 export function threshold(facts: RecordFacts, policy: CompiledPolicy): Verdict {
-  const isTx = facts.key !== undefined && facts.key.startsWith('TX_');
-  const min = policy.effectiveThreshold(policy.thresholdOf(facts.logger), facts.isMacro, isTx);
+  const min = policy.effectiveThreshold(policy.thresholdOf(facts.logger), facts.isMacro, facts.rules.tx);
   return facts.severity >= min ? PASS : DROP.threshold;
 }

@@ -131,3 +131,19 @@ test('a record\'s own call.id attribute wins over the active call', () => {
   expect(p.records()[1]!.attributes['call.id']).toBe('explicit');
   expect(p.records()[1]!.severityNumber).toBe(S.WARN);
 });
+
+describe('RateLimiter and OncePerCall under hostile keys', () => {
+  test('beyond maxKeys distinct keys per call, new keys share one slot', () => {
+    pipeline({}, { global: true });
+    const clock = new FakeClock();
+    const rl = new RateLimiter({ now: clock.now, maxKeys: 3 });
+    const once = new OncePerCall({ maxKeys: 3 });
+    const call = startCall('hostile');
+    const passed = call.run(() => Array.from({ length: 1_000 }, (_, i) => rl.every(`k${i}`, 5)).filter(Boolean).length);
+    expect(passed).toBe(4); // three own keys, then the shared slot once per interval
+    expect(call.run(() => rl.every('k0', 5))).toBe(false); // a key that got its own slot keeps it
+    const first = call.run(() => Array.from({ length: 1_000 }, (_, i) => once.once(`k${i}`)).filter(Boolean).length);
+    expect(first).toBe(4);
+    call.end();
+  });
+});

@@ -4,13 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SeverityNumber } from '@opentelemetry/api';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, expect, test } from 'vitest';
-import { withSdk } from './sdk.ts';
+import { fileURLToPath } from 'node:url';
+import { runNode } from '../helpers/child.ts';
 import { callLifecycleQuery, ROOT, startStack, vmuiUrl, waitForVictoriaLogs, type Stack } from './stack.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+const DEMO = fileURLToPath(new URL('../../demo/main.ts', import.meta.url));
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -34,30 +35,17 @@ afterAll(async () => {
 test("a call's lifecycle is visible in VictoriaLogs' UI", async () => {
   stack = await startStack();
   const { otlpHttpUrl, victoriaLogsUrl } = stack;
-  const callId = `ui-${randomUUID()}`;
-  await withSdk(otlpHttpUrl, 'voice-call-e2e', ({ logger, tracer, inSpan }) => {
-    const span = tracer.startSpan('call');
-    inSpan(span, () => {
-      // Distinct timestamps, 10 ms apart, so the time order is well defined.
-      const t0 = Date.now();
-      let i = 0;
-      const emit = (eventName: string | undefined, body: string, severityNumber = SeverityNumber.INFO) =>
-        logger.emit({
-          timestamp: new Date(t0 + 10 * i++),
-          ...(eventName !== undefined ? { eventName } : {}),
-          severityNumber,
-          body,
-          attributes: { 'call.id': callId, ...(eventName !== undefined ? { 'log.key': eventName } : {}) },
-        });
-      emit('CALL_START', 'call started');
-      emit(undefined, 'audio frame stats (debug detail, not a lifecycle event)', SeverityNumber.DEBUG);
-      emit('REALTIME', 'realtime session connected');
-      emit('CALL_END', 'call ended');
-    });
-    span.end();
+  // One call through the package, as the compose stack's demo sends it: NodeSDK, the policy, OTLP/HTTP.
+  const service = `ui-${randomUUID()}`;
+  const demo = await runNode([DEMO, '--calls', '1', '--duration', '20', '--speed', 'max'], {
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlpHttpUrl, OTEL_SERVICE_NAME: service },
+    timeoutMs: 60_000,
   });
+  expect(demo.code, demo.stderr).toBe(0);
+  const callId = 'call-1';
   // The records are searchable before the page is opened.
-  await waitForVictoriaLogs(victoriaLogsUrl, `call.id:${JSON.stringify(callId)}`, (es) => es.length >= 4);
+  const entries = await waitForVictoriaLogs(victoriaLogsUrl, `service.name:${JSON.stringify(service)} event_name:CALL_END`, (es) => es.length === 1);
+  const traceId = entries[0]!['trace_id']!;
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -74,7 +62,10 @@ test("a call's lifecycle is visible in VictoriaLogs' UI", async () => {
   expect(text).toContain('"event_name": "REALTIME"');
   expect(text).toContain('"event_name": "CALL_END"');
   expect(text).toContain(`"call.id": "${callId}"`);
-  expect(text).not.toContain('audio frame stats');
+  expect(text).toContain(`"trace_id": "${traceId}"`);
+  expect(text).toContain(`"service.name": "${service}"`);
+  // Lifecycle events only: the call's other records are not in this view.
+  expect(text).not.toContain('[TX_SLOW]');
   // In time order.
   expect(text.indexOf('"CALL_START"')).toBeLessThan(text.indexOf('"REALTIME"'));
   expect(text.indexOf('"REALTIME"')).toBeLessThan(text.indexOf('"CALL_END"'));

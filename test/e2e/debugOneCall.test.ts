@@ -26,8 +26,7 @@ test('LOG_POLICY_RECORDER + --fail-call: the backend shows the failing call\'s f
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OTEL_|LOG_POLICY_|DEBUG$|DEBUG_TX$)/.test(name)));
   await run('npm', ['run', '--silent', 'demo', '--', '--calls', '3', '--duration', '20', '--speed', 'max', '--fail-call', '2', '--verbose-call', '1'], {
     cwd: ROOT,
-    // The collector takes logs only: no traces pipeline to send the call spans to.
-    env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: stack.otlpHttpUrl, OTEL_TRACES_EXPORTER: 'none', OTEL_SERVICE_NAME: service, LOG_POLICY_RECORDER: '200', LOG_POLICY_RECORDER_FLUSH_ON: 'SERVER_ERROR' },
+    env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: stack.otlpHttpUrl, OTEL_SERVICE_NAME: service, LOG_POLICY_RECORDER: '200', LOG_POLICY_RECORDER_FLUSH_ON: 'SERVER_ERROR' },
     maxBuffer: 64 * 1024 * 1024,
   });
   const url = stack.victoriaLogsUrl;

@@ -398,12 +398,16 @@ export async function waitForLifecycle(
 /** The call-lifecycle macro event keys (the collector's filter/lifecycle keeps these). */
 export const LIFECYCLE_EVENTS = ['BOOT', 'CALL_START', 'CALL_END', 'REALTIME', 'CREATE_APPT', 'DSP', 'WEBHOOK_CLOSE', 'SERVER_ERROR'] as const;
 
-/** LogsQL for one call's lifecycle, oldest first, with the fields a person wants to see. */
+/**
+ * LogsQL for one call's lifecycle: the query the README's "See your calls" section gives a person,
+ * read from README.md, so the browser test checks what the README says.
+ */
 export function callLifecycleQuery(callId: string): string {
-  return (
-    `call.id:${JSON.stringify(callId)} event_name:in(${LIFECYCLE_EVENTS.join(', ')})` +
-    ' | sort by (_time) | fields _time, event_name, _msg, call.id, service.name, severity_text, trace_id, span_id'
-  );
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## See your calls'));
+  const match = /```logsql\n(.+)\n```/.exec(section);
+  if (match === null) throw new Error('README.md: no ```logsql block in the "See your calls" section');
+  return match[1]!.replaceAll('CALL_ID', callId);
 }
 
 /** vmui's relative time ranges (its preset ids are the titles, e.g. "Last 1 hour" → last_1_hour). */
