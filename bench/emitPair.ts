@@ -12,11 +12,12 @@ export interface EmitPairResult extends PairResult {
 /**
  * The same record emitted through the raw OTel `Logger.emit` (as the pino/winston bridges do)
  * into the policy over a BatchLogRecordProcessor, and into the bare SDK's BatchLogRecordProcessor;
- * both export to a discarding exporter. Records are emitted inside a call when `inCall`. The batch
+ * both export to a discarding exporter. Records are emitted inside a call when `inCall`; the
+ * policy's environment is `env` (default production). The batch
  * is flushed between samples, untimed, so its queue never fills and starts dropping.
  */
-export async function compareEmit(scope: string, record: (i: number) => LogRecord, options: { inCall: boolean }): Promise<EmitPairResult> {
-  const policy = pipeline(PRODUCTION);
+export async function compareEmit(scope: string, record: (i: number) => LogRecord, options: { inCall: boolean; env?: Record<string, string> }): Promise<EmitPairResult> {
+  const policy = pipeline(options.env ?? PRODUCTION);
   const bare = pipeline(undefined);
   useGlobally(policy.provider);
   const call = startCall('bench-call');

@@ -12,7 +12,7 @@ import { environment, environmentLine, markdownTable, type Row } from './report.
  */
 const CASES = [
   'disabledDebug', 'belowThreshold', 'droppedInOnEmit', 'passingRecord',
-  'callCost', 'callRecords', 'stateMemory', 'leak', 'hostileKeys',
+  'callCost', 'callRecords', 'stateMemory', 'leak', 'hostileKeys', 'flightRecorder',
 ];
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));

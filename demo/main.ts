@@ -4,7 +4,8 @@
  * Without a collector the records that pass are printed, one line each; with
  * OTEL_EXPORTER_OTLP_ENDPOINT they go to the collector. Then a table: produced vs exported.
  */
-import { getLogger, loadPolicyConfig, LogPolicyConfigError, type PolicyConfig } from '../src/index.ts';
+import { SeverityNumber } from '@opentelemetry/api';
+import { ESCALATION_ATTRIBUTE, getLogger, loadPolicyConfig, LogPolicyConfigError, type PolicyConfig } from '../src/index.ts';
 import { otlpEndpointFromEnv } from '../src/config/otelEnv.ts';
 import { modeLine } from '../src/cli/describe.ts';
 import { UsageError } from '../src/cli/command.ts';
@@ -64,11 +65,23 @@ async function main(argv: readonly string[]): Promise<number> {
   err(`demo: ${args.calls} calls of ${args.duration}s at ${args.rate} frames/s, speed ${args.speed === Infinity ? 'max' : `${args.speed}x`}, `
     + `policy: ${modeLine(config)}, records → ${endpoint === undefined ? 'console' : `${endpoint} (service.name=${serviceName})`}`);
   for (const warning of config.warnings) err(`demo: config warning: ${warning}`);
+  if (args.failCall !== undefined) {
+    err(`demo: call-${args.failCall} breaks half-way with a SERVER_ERROR; `
+      + (config.recorder === 0 ? 'set LOG_POLICY_RECORDER=200 to see its dropped records flushed before the error'
+        : config.recorderFlushSeverity <= SeverityNumber.ERROR
+          ? 'every call\'s [DSP] ERROR flushes its recorder too; LOG_POLICY_RECORDER_FLUSH_ON=SERVER_ERROR flushes only the failing call'
+          : `up to its last ${config.recorder} dropped records are flushed just before the error`));
+  }
+  if (args.verboseCall !== undefined) err(`demo: call-${args.verboseCall} is escalated (log.policy.mode=development): development thresholds and no budget`);
 
   getLogger('server.app').event('BOOT', { 'demo.calls': args.calls, 'demo.duration_s': args.duration }, 'voice server ready');
   const calls = Array.from({ length: args.calls }, (_, i) => {
     const id = `call-${i + 1}`;
-    return { id, startAt: i * staggerMs, steps: callSteps(clock, id, args.duration, args.rate, { attributes: { 'caller.number': `+1555010${String(i).padStart(4, '0')}` } }) };
+    const attributes = {
+      'caller.number': `+1555010${String(i).padStart(4, '0')}`,
+      ...(args.verboseCall === i + 1 ? { [ESCALATION_ATTRIBUTE]: 'development' } : {}),
+    };
+    return { id, startAt: i * staggerMs, steps: callSteps(clock, id, args.duration, args.rate, { attributes, failing: args.failCall === i + 1 }) };
   });
   const produced = await interleave(clock, calls, {
     speed: args.speed,

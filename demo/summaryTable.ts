@@ -59,6 +59,11 @@ export function summaryTable(input: SummaryInput): string[] {
     `repeated errors sent once per ${Math.round(config.errorRepeatMs / 1000)}s as WARN with a count: ${stats.downgraded}`,
     'produced = log calls made; built = records that reached the policy (levels below the threshold are no-op methods, never built); exported = passed the policy and were accepted by the exporter',
   );
+  if (stats.recorder !== undefined) {
+    const r = stats.recorder;
+    lines.push(`flight recorder (last ${config.recorder} per call): ${r.recorded} kept · ${r.flushed} flushed before errors (log.recorded=true) · `
+      + `${r.discarded} discarded with clean calls · ${r.evicted} pushed out by the caps`);
+  }
   if (counts.failed > 0) lines.push(`export FAILED for ${counts.failed} records (is the collector reachable?)`);
   if (config.mode === 'production') lines.push('Run with DEBUG=0 to see development mode.');
   return lines;

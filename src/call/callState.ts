@@ -26,6 +26,10 @@ export class CallState {
   repeats: Map<string, RepeatState> | undefined;
   droppedByReason: number[] | undefined;
   droppedByKey: Map<string, number> | undefined;
+  /** Held to the development thresholds with no budget (see escalation.ts). */
+  escalated = false;
+  /** An ERROR/FATAL or SERVER_ERROR passed: the flight recorder flushes this call's ring, also at CALL_END. */
+  failed = false;
 
   /** Shared by every call of one processor: caps keys per call and across calls. */
   readonly keys: KeyBudget;

@@ -14,6 +14,8 @@ export class CallStore {
   private nextSweepAt: number;
   evicted = 0;
   readonly keys: KeyBudget;
+  /** Told about each call evicted (TTL or cap) rather than ended, so per-call extras can be freed. */
+  onEvict: ((state: CallState) => void) | undefined;
 
   constructor(ttlMs: number, maxCalls: number, now: number, keys: KeyBudget) {
     this.ttlMs = ttlMs;
@@ -59,15 +61,18 @@ export class CallStore {
       this.calls.delete(id);
       state.releaseKeys();
       this.evicted++;
+      this.onEvict?.(state);
     }
   }
 
   private evictOldest(): void {
-    const oldest = this.calls.keys().next();
+    const oldest = this.calls.entries().next();
     if (oldest.done === true) return;
-    this.calls.get(oldest.value)!.releaseKeys();
-    this.calls.delete(oldest.value);
+    const [id, state] = oldest.value;
+    state.releaseKeys();
+    this.calls.delete(id);
     this.evicted++;
+    this.onEvict?.(state);
   }
 
   /** Sweep often enough that a call outlives its TTL by at most a tenth of it (and a minute at most). */

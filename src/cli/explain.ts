@@ -1,19 +1,32 @@
 import { LEVEL_NAMES, parseLevel } from '../config/levels.ts';
+import { describeEscalation, escalatedConfig } from '../call/escalation.ts';
 import { loadPolicyConfig } from '../config/load.ts';
 import { describePolicy } from './explainPolicy.ts';
 import { explainRecord } from './explainRecord.ts';
 import { parseFlags, UsageError, type Command } from './command.ts';
 
-export const EXPLAIN_USAGE = `usage: otel-log-policy explain [--logger NAME --level LEVEL [--key KEY] [--call]]
+export const EXPLAIN_USAGE = `usage: otel-log-policy explain [--call ID] [--logger NAME --level LEVEL [--key KEY] [--call [ID]]]
   Prints the logging policy the current environment gives (DEBUG, LOG_POLICY_*, OTEL_EXPORTER_OTLP_*).
   --logger NAME   with --level: would a record from this logger pass, and which rule decides?
   --level LEVEL   ${LEVEL_NAMES}
   --key KEY       the record's key (log.key, event name or leading [TAG] of the body), e.g. TX_SLOW
-  --call          the record is logged inside a call (once-keys, rate limits and the budget are per call)`;
+  --call          the record is logged inside a call (once-keys, rate limits and the budget are per call)
+  --call ID       inside call ID: is that call escalated to development thresholds, and why?`;
+
+/** `--call ID` → the id, taken out of argv; a bare `--call` (followed by nothing or another flag) stays a switch. */
+function takeCallId(argv: readonly string[]): { rest: string[]; callId: string | undefined } {
+  const rest = [...argv];
+  const at = rest.findIndex((arg, i) => arg === '--call' && rest[i + 1] !== undefined && !rest[i + 1]!.startsWith('-'));
+  if (at < 0) return { rest, callId: undefined };
+  const [, callId] = rest.splice(at, 2);
+  rest.push('--call');
+  return { rest, callId };
+}
 
 /** `explain`: the effective policy, and optionally the fate of one hypothetical record. */
 export const explain: Command = (argv, env, out) => {
-  const values = parseFlags(argv, {
+  const { rest, callId } = takeCallId(argv);
+  const values = parseFlags(rest, {
     logger: { type: 'string' },
     level: { type: 'string' },
     key: { type: 'string' },
@@ -24,7 +37,7 @@ export const explain: Command = (argv, env, out) => {
     out(EXPLAIN_USAGE);
     return 0;
   }
-  const asksRecord = values.logger !== undefined || values.level !== undefined || values.key !== undefined || values.call === true;
+  const asksRecord = values.logger !== undefined || values.level !== undefined || values.key !== undefined || (values.call === true && callId === undefined);
   if (asksRecord && (values.logger === undefined || values.level === undefined)) {
     throw new UsageError('--logger and --level go together (--key and --call need them)', EXPLAIN_USAGE);
   }
@@ -37,10 +50,17 @@ export const explain: Command = (argv, env, out) => {
   const config = loadPolicyConfig(env);
   out('Effective logging policy (otel-log-policy)');
   for (const line of describePolicy(config, env)) out(line);
+  const escalation = callId === undefined ? undefined : describeEscalation(config, callId);
+  if (callId !== undefined && escalation !== undefined) {
+    out('');
+    out(`${'call'.padEnd(15)} ${callId}: ${escalation.escalated ? 'ESCALATED' : 'not escalated'}, ${escalation.reason}`);
+  }
   if (values.logger !== undefined && severity !== undefined) {
     out('');
     const question = { logger: values.logger, severity, inCall: values.call === true };
-    for (const line of explainRecord(config, values.key === undefined ? question : { ...question, key: values.key })) out(line);
+    // An escalated call's records are judged by the development thresholds it gets.
+    const judgedBy = escalation?.escalated === true ? escalatedConfig(config) : config;
+    for (const line of explainRecord(judgedBy, values.key === undefined ? question : { ...question, key: values.key })) out(line);
   }
   return 0;
 };

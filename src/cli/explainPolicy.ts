@@ -1,4 +1,7 @@
+import { SeverityNumber } from '@opentelemetry/api';
+import { ESCALATION_ATTRIBUTE, ESCALATION_BAGGAGE } from '../call/escalation.ts';
 import { MODE_DEFAULTS } from '../config/defaults.ts';
+import { formatSize } from '../config/sizes.ts';
 import { batchSettingsFromEnv, otlpLogsTarget } from '../config/otelEnv.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { durationLabel, levelLabel, modeReason } from './describe.ts';
@@ -18,6 +21,16 @@ function ruleSource(config: PolicyConfig, logger: string, level: number): string
 
 export function ruleLabel(config: PolicyConfig, rule: { logger: string; level: number }): string {
   return `"${rule.logger}" (${ruleSource(config, rule.logger, rule.level)})`;
+}
+
+function recorderLine(config: PolicyConfig): string {
+  if (config.recorder === 0) return 'off (LOG_POLICY_RECORDER=200 keeps the last 200 dropped records of each call, sent if the call fails)';
+  const on = [
+    ...(config.recorderFlushSeverity <= SeverityNumber.FATAL ? [`${levelLabel(config.recorderFlushSeverity)} and above`] : []),
+    ...config.recorderFlushKeys,
+  ];
+  return `the last ${config.recorder} dropped records of each call, at most ${formatSize(config.recorderBytes)} a call and `
+    + `${formatSize(config.recorderTotalBytes)} in all; sent before ${on.join(' or ')}, discarded at a clean CALL_END`;
 }
 
 /** The effective policy, as lines: every setting the rules use, and where the mode came from. */
@@ -47,6 +60,9 @@ export function describePolicy(config: PolicyConfig, env: Env): string[] {
     field('call budget', config.callBudget === 0 ? 'unlimited' : `${config.callBudget} INFO-and-below records per call (macro events, WARN and ERROR exempt)`),
     field('call TTL', `${durationLabel(config.callTtlMs)} (state of a call that never ends is freed after this)`),
     field('caps', `${config.maxCalls} open calls, ${config.maxKeysPerCall} keys per call`),
+    field('recorder', recorderLine(config)),
+    field('verbose calls', `${listOr(config.verboseCalls, 'none')} (LOG_POLICY_VERBOSE_CALLS; also escalated at run time: `
+      + `startCall(id, { '${ESCALATION_ATTRIBUTE}': 'development' }) or baggage ${ESCALATION_BAGGAGE}=1)`),
     field('OTLP endpoint', target === undefined ? 'none set (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)' : `${target.url} (from ${target.variable}=${target.value})`),
   );
   if (batch.length > 0) lines.push(field('batch', `${batch.join(', ')} (OTEL_BLRP_*)`));

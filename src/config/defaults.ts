@@ -21,6 +21,11 @@ export const DEFAULT_MAX_TRACKED_KEYS = 100_000;
 export const DEFAULT_MAX_BODY = 16_384;
 export const DEFAULT_MAX_ATTRIBUTE = 4_096;
 export const DEFAULT_RETRY_BUFFER = 5_000;
+/** Flight recorder: bytes kept per call, and across all calls. */
+export const DEFAULT_RECORDER_BYTES = '64KiB';
+export const DEFAULT_RECORDER_TOTAL_BYTES = '32MiB';
+/** What makes the flight recorder flush a call's ring: any ERROR/FATAL, and the SERVER_ERROR event. */
+export const DEFAULT_RECORDER_FLUSH_ON = 'error,SERVER_ERROR';
 
 export const MODE_DEFAULTS: Readonly<Record<PolicyMode, { base: number; noisy: number; budget: number; redact: boolean }>> = {
   production: { base: SeverityNumber.INFO, noisy: SeverityNumber.WARN, budget: 20, redact: true },

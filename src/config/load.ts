@@ -2,17 +2,20 @@ import { DURATION_FORMS, parseDuration } from './durations.ts';
 import { mergeRules, type LevelRule } from './directives.ts';
 import { LogPolicyConfigError } from './errors.ts';
 import { LEVEL_NAMES, parseLevel } from './levels.ts';
+import { formatSize, parseSize, SIZE_FORMS } from './sizes.ts';
 import type { PolicyConfig, PolicyMode } from './policyConfig.ts';
 import { parseRedactPattern } from './redactPattern.ts';
 import {
   DEFAULT_CALL_TTL, DEFAULT_ERROR_REPEAT, DEFAULT_MAX_ATTRIBUTE, DEFAULT_MAX_BODY, DEFAULT_MAX_CALLS, DEFAULT_RETRY_BUFFER, DEFAULT_MAX_KEYS_PER_CALL, DEFAULT_MAX_TRACKED_KEYS, DEFAULT_NOISY_MODULES,
-  DEFAULT_ONCE_KEYS, DEFAULT_RATE_LIMITS, MACRO_EVENTS, MODE_DEFAULTS,
+  DEFAULT_ONCE_KEYS, DEFAULT_RATE_LIMITS, DEFAULT_RECORDER_BYTES, DEFAULT_RECORDER_FLUSH_ON, DEFAULT_RECORDER_TOTAL_BYTES, MACRO_EVENTS, MODE_DEFAULTS,
 } from './defaults.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 const NAME = /^[A-Za-z0-9_.:/@-]{1,128}$/;
 const KEY = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** Call ids are the app's own: anything printable but spaces and the list's comma. */
+const CALL_ID = /^[^\s,]{1,256}$/;
 
 /** A set variable, trimmed; an empty value counts as unset. */
 function read(env: Env, variable: string): string | undefined {
@@ -122,6 +125,55 @@ function noisyModules(env: Env): string[] {
   return list(value).map((item) => loggerName('LOG_POLICY_NOISY_MODULES', value, item));
 }
 
+function size(env: Env, variable: string, fallback: string): number {
+  const value = read(env, variable) ?? fallback;
+  const parsed = parseSize(value);
+  if (parsed === undefined) throw new LogPolicyConfigError(variable, value, `accepted: ${SIZE_FORMS}`);
+  return parsed;
+}
+
+/** Per-call and global byte caps of the flight recorder; a per-call cap above the global one is a mistake. */
+function recorderBytes(env: Env): { perCall: number; total: number } {
+  const total = size(env, 'LOG_POLICY_RECORDER_TOTAL_BYTES', DEFAULT_RECORDER_TOTAL_BYTES);
+  const perCall = size(env, 'LOG_POLICY_RECORDER_BYTES', DEFAULT_RECORDER_BYTES);
+  if (perCall > total) {
+    // Blame the variable that was set: a small global cap under the default per-call cap is the global cap's fault.
+    const perCallText = read(env, 'LOG_POLICY_RECORDER_BYTES');
+    if (perCallText !== undefined) {
+      throw new LogPolicyConfigError('LOG_POLICY_RECORDER_BYTES', perCallText, `accepted: ${SIZE_FORMS}, at most LOG_POLICY_RECORDER_TOTAL_BYTES (${formatSize(total)})`);
+    }
+    throw new LogPolicyConfigError('LOG_POLICY_RECORDER_TOTAL_BYTES', read(env, 'LOG_POLICY_RECORDER_TOTAL_BYTES')!,
+      `accepted: ${SIZE_FORMS}, at least LOG_POLICY_RECORDER_BYTES (${formatSize(perCall)}, the default)`);
+  }
+  return { perCall, total };
+}
+
+/** "error,SERVER_ERROR": the levels (error or fatal) and keys whose records flush a call's flight recorder. */
+function recorderFlushOn(env: Env): { severity: number; keys: Set<string> } {
+  const value = read(env, 'LOG_POLICY_RECORDER_FLUSH_ON') ?? DEFAULT_RECORDER_FLUSH_ON;
+  let severity = Number.POSITIVE_INFINITY;
+  const keys = new Set<string>();
+  for (const item of list(value)) {
+    const lower = item.toLowerCase();
+    if (lower === 'error' || lower === 'fatal') severity = Math.min(severity, parseLevel(lower)!);
+    else if (KEY.test(item)) keys.add(item);
+    else throw new LogPolicyConfigError('LOG_POLICY_RECORDER_FLUSH_ON', value, `"${item}" is neither a level nor a key; accepted: a comma list of error, fatal and keys such as SERVER_ERROR`);
+  }
+  if (severity === Number.POSITIVE_INFINITY && keys.size === 0) {
+    throw new LogPolicyConfigError('LOG_POLICY_RECORDER_FLUSH_ON', value, 'accepted: a comma list of error, fatal and keys such as SERVER_ERROR');
+  }
+  return { severity, keys };
+}
+
+function verboseCalls(env: Env): Set<string> {
+  const value = read(env, 'LOG_POLICY_VERBOSE_CALLS');
+  if (value === undefined) return new Set();
+  return new Set(list(value).map((item) => {
+    if (!CALL_ID.test(item)) throw new LogPolicyConfigError('LOG_POLICY_VERBOSE_CALLS', value, `"${item}" is not a call id; accepted: a comma list of exact call ids, 1-256 characters without spaces`);
+    return item;
+  }));
+}
+
 /** A 1/true/0/false switch; unset is false. */
 export function flag(env: Env, variable: string): boolean {
   const value = read(env, variable);
@@ -158,6 +210,8 @@ export function loadPolicyConfig(env: NodeJS.ProcessEnv = process.env): PolicyCo
   const directives = levelDirectives(env);
   const noisyLevel = level(env, 'LOG_POLICY_NOISY_LEVEL', defaults.noisy);
   const modules = noisyModules(env);
+  const recorderCaps = recorderBytes(env);
+  const flushOn = recorderFlushOn(env);
   const config: PolicyConfig = {
     mode: chosen.mode,
     modeSource: chosen.source,
@@ -166,6 +220,7 @@ export function loadPolicyConfig(env: NodeJS.ProcessEnv = process.env): PolicyCo
     noisyLevel,
     noisyModules: Object.freeze(modules),
     levelRules: mergeRules(modules.map((logger) => ({ logger, level: noisyLevel })), directives.rules),
+    levelDirectives: mergeRules(directives.rules),
     debugTx: flag(env, 'DEBUG_TX'),
     rateLimits: rateLimits(env),
     onceKeys: onceKeys(env),
@@ -181,6 +236,12 @@ export function loadPolicyConfig(env: NodeJS.ProcessEnv = process.env): PolicyCo
     maxBodyLength: count(env, 'LOG_POLICY_MAX_BODY', DEFAULT_MAX_BODY, 64),
     maxAttributeLength: count(env, 'LOG_POLICY_MAX_ATTRIBUTE', DEFAULT_MAX_ATTRIBUTE, 64),
     retryBufferSize: count(env, 'LOG_POLICY_RETRY_BUFFER', DEFAULT_RETRY_BUFFER, 0),
+    recorder: count(env, 'LOG_POLICY_RECORDER', 0, 0),
+    recorderBytes: recorderCaps.perCall,
+    recorderTotalBytes: recorderCaps.total,
+    recorderFlushSeverity: flushOn.severity,
+    recorderFlushKeys: flushOn.keys,
+    verboseCalls: verboseCalls(env),
     warnings: Object.freeze(warnings),
   };
   return Object.freeze(config);

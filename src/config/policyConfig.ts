@@ -13,6 +13,8 @@ export interface PolicyConfig {
   readonly noisyModules: readonly string[];
   /** Per-logger thresholds: the noisy modules at `noisyLevel`, then `LOG_POLICY_LEVELS` over them. */
   readonly levelRules: readonly LevelRule[];
+  /** The user's own per-logger rules from `LOG_POLICY_LEVELS` (also inside `levelRules`): escalated calls keep them. */
+  readonly levelDirectives: readonly LevelRule[];
   /** `DEBUG_TX=1`: keys starting with `TX_` pass the threshold down to DEBUG. */
   readonly debugTx: boolean;
   /** Key → minimum interval in ms between records that pass. */
@@ -39,6 +41,17 @@ export interface PolicyConfig {
   readonly maxAttributeLength: number;
   /** Lifecycle and ERROR records kept for re-sending while the collector is unreachable; 0 = off. */
   readonly retryBufferSize: number;
+  /** Flight recorder: dropped records kept per call (the last n); 0 = off. */
+  readonly recorder: number;
+  /** Flight recorder: approximate bytes kept per call, and across all calls. */
+  readonly recorderBytes: number;
+  readonly recorderTotalBytes: number;
+  /** A record of a call at or above this severity flushes the call's ring (Infinity: severity alone never does). */
+  readonly recorderFlushSeverity: number;
+  /** A record of a call with one of these keys flushes the call's ring. */
+  readonly recorderFlushKeys: ReadonlySet<string>;
+  /** Call ids logged with development thresholds and no budget (`LOG_POLICY_VERBOSE_CALLS`). */
+  readonly verboseCalls: ReadonlySet<string>;
   /** Non-fatal remarks from loading (e.g. a `DEBUG` value that belongs to the `debug` package). */
   readonly warnings: readonly string[];
 }

@@ -9,15 +9,30 @@ let current: Gate | undefined;
 let owner: object | undefined;
 const listeners = new Set<() => void>();
 
+/** `gate` undefined: no static answer (facades bind every level and ask the SDK's `enabled()`). */
 export function publishGate(by: object, gate: Gate | undefined): void {
   current = gate;
-  owner = gate === undefined ? undefined : by;
-  for (const listener of listeners) listener();
+  owner = by;
+  notify();
 }
 
 /** Withdraws the gate only if `by` published the current one. */
 export function withdrawGate(by: object): void {
-  if (owner === by) publishGate(by, undefined);
+  if (owner !== by) return;
+  current = undefined;
+  owner = undefined;
+  notify();
+}
+
+/** Replaces the gate only if `by` published the current one: a newer processor's gate stays. */
+export function updateGate(by: object, gate: Gate | undefined): void {
+  if (owner !== by || current === gate) return;
+  current = gate;
+  notify();
+}
+
+function notify(): void {
+  for (const listener of listeners) listener();
 }
 
 export function currentGate(): Gate | undefined {

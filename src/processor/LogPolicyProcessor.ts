@@ -6,12 +6,13 @@ import { KeyBudget } from '../call/boundedKeys.ts';
 import { CallStore } from '../call/callStore.ts';
 import { loadPolicyConfig } from '../config/load.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
-import { publishGate, withdrawGate } from '../logger/policyGate.ts';
-import { ATTR, BRIDGE_SCOPES } from '../record/attributes.ts';
+import { publishGate, withdrawGate, type Gate } from '../logger/policyGate.ts';
+import { ATTR } from '../record/attributes.ts';
 import { errorGroupOf, keyOf, loggerNameOf, severityOf, type RecordFacts } from '../record/facts.ts';
 import { CompiledPolicy } from '../rules/compiledPolicy.ts';
 import { decide } from '../rules/decide.ts';
 import { callSummary } from './callSummary.ts';
+import { DebugFeatures } from './debugFeatures.ts';
 import { StatsCounter, type PolicyStats } from './stats.ts';
 import type { ExportStats } from '../export/exportStats.ts';
 
@@ -45,6 +46,9 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private readonly calls: CallStore;
   private readonly counter = new StatsCounter();
   private readonly exportStats: ExportStats | undefined;
+  /** Flight recorder, per-call escalation, the policy's metrics: each one boolean on the hot path while off. */
+  private readonly debug: DebugFeatures;
+  private readonly gate: Gate = (logger, severity) => severity >= this.floorOf(logger);
 
   constructor(downstream: LogRecordProcessor, options: LogPolicyProcessorOptions = {}) {
     this.downstream = downstream;
@@ -53,19 +57,24 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     this.now = options.now ?? performance.now.bind(performance);
     this.exportStats = options.exportStats;
     this.calls = new CallStore(this.config.callTtlMs, this.config.maxCalls, this.now(), new KeyBudget(this.config.maxKeysPerCall, this.config.maxTrackedKeys));
-    publishGate(this, (logger, severity) => severity >= this.floorOf(logger));
+    const { config, downstream: down, counter, calls, gate } = this;
+    this.debug = new DebugFeatures({ config, downstream: down, counter, calls, owner: this, gate });
+    this.calls.onEvict = (state) => this.debug.released(state);
+    // While records below the floor may be built inside calls, no level is bound to a no-op up front.
+    publishGate(this, this.debug.buildsInCalls ? undefined : gate);
   }
 
   /**
    * Can a record of this scope and severity pass? Threshold only, no state, nothing counted, so a
    * record below it is never built. The key is unknown here (it may come from the body), so the
-   * macro and DEBUG_TX exemptions are assumed possible.
+   * macro and DEBUG_TX exemptions are assumed possible. With the recorder on, records inside
+   * calls are built whatever their level; in an escalated call, down to its development floor.
    */
   enabled(options: EnabledOptions): boolean {
     try {
       const scope = options.instrumentationScope.name;
-      const floor = BRIDGE_SCOPES.has(scope) ? this.policy.effectiveThreshold(this.policy.loosestThreshold, true, true) : this.floorOf(scope);
-      if (severityOf(options.severityNumber) < floor) return false;
+      const severity = severityOf(options.severityNumber);
+      if (severity < this.policy.scopeFloor(scope) && !(this.debug.buildsInCalls && this.debug.buildsInCall(scope, severity, options.context))) return false;
       return this.downstream.enabled === undefined || this.downstream.enabled(options);
     } catch {
       return true;
@@ -75,7 +84,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   onEmit(record: ReadWriteLogRecord, context?: Context): void {
     this.counter.seen++;
     try {
-      if (!this.apply(record, this.factsOf(record, context))) return;
+      if (!this.apply(record, this.factsOf(record, context), context)) return;
     } catch {
       // A policy bug must not cost the app its log line: forward unchanged, and count it.
       this.counter.internalErrors++;
@@ -84,7 +93,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   }
 
   stats(): PolicyStats {
-    const stats = this.counter.snapshot(this.calls.open, this.calls.evicted, this.calls.keys);
+    const stats: PolicyStats = { ...this.counter.snapshot(this.calls.open, this.calls.evicted, this.calls.keys), callsEscalated: this.debug.escalatedOpen, recorder: this.debug.recorder?.stats() };
     if (this.exportStats !== undefined) stats.export = this.exportStats.snapshot();
     return stats;
   }
@@ -124,15 +133,17 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   }
 
   /** Runs the rules and changes the record as they say; false when the record is dropped. */
-  private apply(record: ReadWriteLogRecord, facts: RecordFacts): boolean {
+  private apply(record: ReadWriteLogRecord, facts: RecordFacts, context: Context | undefined): boolean {
     const now = this.now();
     this.calls.sweep(now);
     const state = facts.callId === undefined ? this.calls.outside : this.calls.get(facts.callId, now);
+    if (state.produced === 0 && facts.callId !== undefined) this.debug.opened(state, record, context);
     state.produced++;
-    const verdict = decide(facts, state, now, this.policy);
+    const verdict = decide(facts, state, now, state.escalated ? this.debug.escalatedPolicy : this.policy);
     if (verdict.kind === 'drop') {
       state.countDrop(verdict.index, facts.key);
       this.counter.countDrop(verdict.index, facts.key);
+      if (this.debug.watchesDrops) this.debug.afterDrop(record, context, facts, verdict.index);
       return false;
     }
     if (verdict.kind === 'downgrade') {
@@ -146,11 +157,13 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     state.forwarded++;
     // Stamped only on records that pass: setAttribute is the SDK's costliest record call.
     if (facts.callIdFromContext) record.setAttribute(ATTR.callId, facts.callId!);
+    if (this.debug.recorder !== undefined && facts.callId !== undefined) this.debug.beforeForward(state, facts);
     if (facts.isMacro) {
       record.setAttribute(ATTR.key, facts.key);
       if (record.eventName === undefined) record.setEventName(facts.key!);
       if (facts.key === 'CALL_END' && facts.callId !== undefined) {
         this.calls.end(facts.callId);
+        this.debug.released(state);
         record.setAttributes(callSummary(state, now));
       }
     }

@@ -1,4 +1,5 @@
 import { OVERFLOW_KEY, type KeyBudget } from '../call/boundedKeys.ts';
+import type { RecorderStats } from '../recorder/FlightRecorder.ts';
 import { DROP_REASONS, type DropReason } from '../rules/verdict.ts';
 import type { ExportStatsSnapshot } from '../export/exportStats.ts';
 
@@ -24,6 +25,10 @@ export interface PolicyStats {
   internalErrors: number;
   /** With `logPolicyProcessors()`: what happened to forwarded records on their way out. */
   export?: ExportStatsSnapshot;
+  /** Open calls held to development thresholds (escalated). */
+  callsEscalated: number;
+  /** The flight recorder's counts; undefined when LOG_POLICY_RECORDER is off. */
+  recorder: RecorderStats | undefined;
 }
 
 /** Distinct keys kept in the process-wide drop counts. */
@@ -50,7 +55,7 @@ export class StatsCounter {
     else this.byKey.set(OVERFLOW_KEY, (this.byKey.get(OVERFLOW_KEY) ?? 0) + 1);
   }
 
-  snapshot(callsOpen: number, callsEvicted: number, keys: KeyBudget): PolicyStats {
+  snapshot(callsOpen: number, callsEvicted: number, keys: KeyBudget): Omit<PolicyStats, 'callsEscalated' | 'recorder'> {
     return {
       seen: this.seen,
       forwarded: this.forwarded,

@@ -1,6 +1,7 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import { thresholdFor } from '../config/directives.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
+import { BRIDGE_SCOPES } from '../record/attributes.ts';
 
 /** Distinct logger names (and keys) whose rules are cached; more are computed each time (hostile names stay bounded). */
 const MAX_CACHED_LOGGERS = 1024;
@@ -72,5 +73,14 @@ export class CompiledPolicy {
     if (mayBeMacro && min > SeverityNumber.INFO) min = SeverityNumber.INFO;
     if (mayBeTx && this.config.debugTx && min > SeverityNumber.DEBUG) min = SeverityNumber.DEBUG;
     return min;
+  }
+
+  /**
+   * The lowest severity a record of this instrumentation scope can pass at, before its key is
+   * known (macro and DEBUG_TX exemptions assumed possible). Bridge scopes name their logger only
+   * in attributes, so they get the loosest threshold.
+   */
+  scopeFloor(scope: string): number {
+    return this.effectiveThreshold(BRIDGE_SCOPES.has(scope) ? this.loosestThreshold : this.thresholdOf(scope), true, true);
   }
 }

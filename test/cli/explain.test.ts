@@ -159,3 +159,38 @@ describe('otel-log-policy: bad command lines exit 2', () => {
     expect(cli(['explain', '--help'])).toMatchObject({ code: 0, stdout: expect.stringContaining('--logger NAME') });
   });
 });
+
+describe('otel-log-policy explain --call ID: per-call escalation and the flight recorder', () => {
+  test('a call listed in LOG_POLICY_VERBOSE_CALLS is escalated, and its records are judged by development thresholds', () => {
+    const env = { LOG_POLICY_VERBOSE_CALLS: 'CA-42,CA-43' };
+    const { code, stdout, stderr } = cli(['explain', '--call', 'CA-42'], env);
+    expect(code, stderr).toBe(0);
+    expect(line(stdout, 'verbose calls')).toMatch(/^CA-42, CA-43 \(LOG_POLICY_VERBOSE_CALLS; also escalated at run time/);
+    expect(line(stdout, 'call')).toBe('CA-42: ESCALATED, listed in LOG_POLICY_VERBOSE_CALLS: development thresholds and no budget for this call');
+
+    const record = cli(['explain', '--call', 'CA-42', '--logger', 'server.app', '--level', 'debug'], env);
+    expect(line(record.stdout, 'record', 'record')).toContain('inside a call');
+    expect(line(record.stdout, 'verdict', 'record')).toMatch(/^PASSES/);
+    const plain = cli(['explain', '--call', 'CA-7', '--logger', 'server.app', '--level', 'debug'], env);
+    expect(line(plain.stdout, 'verdict', 'record')).toMatch(/^DROPPED by threshold/);
+  });
+
+  test('a call not listed: not escalated, and the two run-time routes are named', () => {
+    const { code, stdout } = cli(['explain', '--call', 'CA-7']);
+    expect(code).toBe(0);
+    expect(line(stdout, 'call')).toMatch(/^CA-7: not escalated, not listed in LOG_POLICY_VERBOSE_CALLS; .*'log\.policy\.mode': 'development'.*log\.policy\.verbose=1/);
+  });
+
+  test('a bare --call still means "inside some call"', () => {
+    const { code, stdout } = cli(['explain', '--logger', 'server.app', '--level', 'info', '--call']);
+    expect(code).toBe(0);
+    expect(line(stdout, 'record', 'record')).toContain('inside a call');
+    expect(line(stdout, 'call')).toBeUndefined();
+  });
+
+  test('the recorder line: off by default, its caps and flush triggers when on', () => {
+    expect(line(cli(['explain']).stdout, 'recorder')).toMatch(/^off \(LOG_POLICY_RECORDER=200/);
+    const on = cli(['explain'], { LOG_POLICY_RECORDER: '200', LOG_POLICY_RECORDER_FLUSH_ON: 'fatal,SERVER_ERROR' });
+    expect(line(on.stdout, 'recorder')).toBe('the last 200 dropped records of each call, at most 64KiB a call and 32MiB in all; sent before FATAL and above or SERVER_ERROR, discarded at a clean CALL_END');
+  });
+});

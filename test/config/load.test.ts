@@ -159,3 +159,53 @@ test('reads process.env by default', () => {
     vi.unstubAllEnvs();
   }
 });
+
+describe('debugging one call: recorder sizes and verbose calls', () => {
+  test('recorder off by default, with 64KiB per call and 32MiB in all', () => {
+    const c = loadPolicyConfig({});
+    expect(c.recorder).toBe(0);
+    expect(c.recorderBytes).toBe(64 * 1024);
+    expect(c.recorderTotalBytes).toBe(32 * 1024 * 1024);
+    expect(c.verboseCalls.size).toBe(0);
+  });
+
+  test('recorder settings and sizes in bytes, B, KiB, MiB, GiB (any case, decimals floor)', () => {
+    const c = loadPolicyConfig({ LOG_POLICY_RECORDER: '200', LOG_POLICY_RECORDER_BYTES: '1.5kib', LOG_POLICY_RECORDER_TOTAL_BYTES: '1GiB' });
+    expect([c.recorder, c.recorderBytes, c.recorderTotalBytes]).toEqual([200, 1536, 1024 ** 3]);
+    expect(loadPolicyConfig({ LOG_POLICY_RECORDER_BYTES: '4096', LOG_POLICY_RECORDER_TOTAL_BYTES: '8192 B' }).recorderTotalBytes).toBe(8192);
+  });
+
+  test.each(['64KB', '64k', 'lots', '0', '-1KiB', '0.1B'])('bad size %s', (value) =>
+    rejects({ LOG_POLICY_RECORDER_BYTES: value }, 'LOG_POLICY_RECORDER_BYTES', 'B, KiB, MiB or GiB'));
+
+  test('a per-call cap above the global cap is refused, naming both', () => {
+    rejects({ LOG_POLICY_RECORDER_BYTES: '2MiB', LOG_POLICY_RECORDER_TOTAL_BYTES: '1MiB' }, 'LOG_POLICY_RECORDER_BYTES', 'at most LOG_POLICY_RECORDER_TOTAL_BYTES (1MiB)');
+    rejects({ LOG_POLICY_RECORDER_TOTAL_BYTES: '1KiB' }, 'LOG_POLICY_RECORDER_TOTAL_BYTES', 'at least LOG_POLICY_RECORDER_BYTES (64KiB, the default)');
+  });
+
+  test.each(['many', '-5', '2.5'])('bad LOG_POLICY_RECORDER %s', (value) => rejects({ LOG_POLICY_RECORDER: value }, 'LOG_POLICY_RECORDER', 'whole number'));
+  test('bad total size', () => rejects({ LOG_POLICY_RECORDER_TOTAL_BYTES: '32 MB' }, 'LOG_POLICY_RECORDER_TOTAL_BYTES', 'e.g. 65536, 64KiB, 32MiB'));
+
+  test('LOG_POLICY_RECORDER_FLUSH_ON: levels and keys; error and SERVER_ERROR by default', () => {
+    const byDefault = loadPolicyConfig({});
+    expect([byDefault.recorderFlushSeverity, [...byDefault.recorderFlushKeys]]).toEqual([SeverityNumber.ERROR, ['SERVER_ERROR']]);
+    const keysOnly = loadPolicyConfig({ LOG_POLICY_RECORDER_FLUSH_ON: 'SERVER_ERROR,CALL_DROPPED' });
+    expect([keysOnly.recorderFlushSeverity, [...keysOnly.recorderFlushKeys]]).toEqual([Number.POSITIVE_INFINITY, ['SERVER_ERROR', 'CALL_DROPPED']]);
+    expect(loadPolicyConfig({ LOG_POLICY_RECORDER_FLUSH_ON: 'FATAL' }).recorderFlushSeverity).toBe(SeverityNumber.FATAL);
+  });
+  test('bad LOG_POLICY_RECORDER_FLUSH_ON', () => {
+    rejects({ LOG_POLICY_RECORDER_FLUSH_ON: 'error,[x]' }, 'LOG_POLICY_RECORDER_FLUSH_ON', '"[x]" is neither a level nor a key');
+    rejects({ LOG_POLICY_RECORDER_FLUSH_ON: ',' }, 'LOG_POLICY_RECORDER_FLUSH_ON', 'error, fatal and keys');
+  });
+
+  test('LOG_POLICY_VERBOSE_CALLS is a list of exact ids', () => {
+    expect([...loadPolicyConfig({ LOG_POLICY_VERBOSE_CALLS: ' CA123 , call-7:x ,' }).verboseCalls]).toEqual(['CA123', 'call-7:x']);
+  });
+  test('a call id with a space is refused', () => rejects({ LOG_POLICY_VERBOSE_CALLS: 'a,b c' }, 'LOG_POLICY_VERBOSE_CALLS', '"b c" is not a call id'));
+
+  test('LOG_POLICY_LEVELS directives are kept apart from the noisy-module rules', () => {
+    const c = loadPolicyConfig({ LOG_POLICY_LEVELS: 'warn,openai=error' });
+    expect(c.levelDirectives).toEqual([{ logger: 'openai', level: SeverityNumber.ERROR }]);
+    expect(c.levelRules.length).toBeGreaterThan(1);
+  });
+});

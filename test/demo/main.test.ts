@@ -67,6 +67,32 @@ describe('npm run demo (console)', () => {
     expect(bad.stderr).toContain('--duration "long" is not valid');
   });
 
+  test('--fail-call with the flight recorder shows one call\'s dropped records before its error; --verbose-call escalates one call', { timeout: TIMEOUT }, async () => {
+    const result = await demo(['--calls', '3', '--duration', '20', '--speed', 'max', '--fail-call', '2', '--verbose-call', '1'],
+      { LOG_POLICY_RECORDER: '200', LOG_POLICY_RECORDER_FLUSH_ON: 'SERVER_ERROR' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('call-2 breaks half-way with a SERVER_ERROR');
+    const lines = result.stdout.split('\n').filter((line) => line.startsWith('+'));
+    const recorded = lines.filter((line) => line.includes('log.recorded=true'));
+    expect(recorded.length).toBeGreaterThan(50);
+    expect(recorded.every((line) => /^\S+ \w+\s+call-2 /.test(line))).toBe(true);
+    // The flushed records come right before the error, then the error.
+    const error = lines.findIndex((line) => /call-2 .*\[SERVER_ERROR\]/.test(line));
+    expect(lines.slice(error - recorded.length, error)).toEqual(recorded);
+    // The escalated call logs DEBUG and says why; the production calls log none (call-2's are only the flushed ones).
+    expect(lines.find((line) => line.includes('call-1 ') && line.includes('[CALL_START]'))).toContain('log.policy.escalated=attribute');
+    expect(lines.some((line) => / DEBUG call-1 /.test(line))).toBe(true);
+    expect(lines.some((line) => / DEBUG call-3 /.test(line))).toBe(false);
+    expect(lines.filter((line) => / DEBUG call-2 /.test(line)).every((line) => line.includes('log.recorded=true'))).toBe(true);
+    expect(result.stdout).toMatch(/^flight recorder \(last 200 per call\): \d+ kept · [1-9]\d* flushed before errors \(log\.recorded=true\) · [1-9]\d* discarded with clean calls/m);
+  });
+
+  test('--fail-call and --verbose-call take a call number within --calls', { timeout: TIMEOUT }, async () => {
+    const bad = await demo(['--calls', '2', '--fail-call', '3']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--fail-call "3" is not valid: accepted: a call number from 1 to 2 (--calls)');
+  });
+
   test('a bad LOG_POLICY_* value prints the LogPolicyConfigError message and exits 2', { timeout: TIMEOUT }, async () => {
     const result = await demo(['--calls', '1'], { LOG_POLICY_RATE_LIMITS: 'TX_SLOW=fast' });
     expect(result.code).toBe(2);
