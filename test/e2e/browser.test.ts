@@ -66,9 +66,9 @@ test("a call's lifecycle is visible in VictoriaLogs' UI", async () => {
   expect(text).toContain(`"service.name": "${service}"`);
   // Lifecycle events only: the call's other records are not in this view.
   expect(text).not.toContain('[TX_SLOW]');
-  // In time order.
-  expect(text.indexOf('"CALL_START"')).toBeLessThan(text.indexOf('"REALTIME"'));
-  expect(text.indexOf('"REALTIME"')).toBeLessThan(text.indexOf('"CALL_END"'));
+  // CALL_START and CALL_END are a whole call apart; records emitted in the same millisecond (the demo
+  // runs its call faster than real time) may show in either order, so only these two are compared.
+  expect(text.indexOf('"CALL_START"')).toBeLessThan(text.indexOf('"CALL_END"'));
 
   const dir = join(ROOT, 'test-results');
   mkdirSync(dir, { recursive: true });
