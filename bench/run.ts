@@ -9,11 +9,15 @@ import { environment, environmentLine, markdownTable, type Row } from './report.
  * `npm run bench [-- --quick]`: runs each case in its own Node process (with --expose-gc; a case
  * measures its subject and its peer in that one process), prints the table, writes
  * bench/results/latest.json and, on a full run, the table in BENCHMARKS.md.
+ * `npm run bench -- passingRecord callCost` runs only the named cases and writes nothing.
  */
-const CASES = [
-  'disabledDebug', 'belowThreshold', 'droppedInOnEmit', 'passingRecord',
+const ALL_CASES = [
+  'disabledDebug', 'belowThreshold', 'droppedInOnEmit', 'droppedVsExported', 'passingRecord',
   'callCost', 'callRecords', 'stateMemory', 'leak', 'hostileKeys', 'flightRecorder',
 ];
+const named = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+for (const name of named) if (!ALL_CASES.includes(name)) throw new Error(`unknown bench case ${JSON.stringify(name)}; cases: ${ALL_CASES.join(', ')}`);
+const CASES = named.length > 0 ? named : ALL_CASES;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -39,6 +43,7 @@ for (const name of CASES) {
 
 const table = markdownTable(rows);
 console.log(`\n${environmentLine(env)}\n\n${table}\n`);
+if (named.length > 0) process.exit(0);
 mkdirSync(here('results'), { recursive: true });
 writeFileSync(here('results/latest.json'), `${JSON.stringify({ environment: env, rows }, null, 2)}\n`);
 

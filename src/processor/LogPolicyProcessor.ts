@@ -45,6 +45,9 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private readonly now: () => number;
   private readonly calls: CallStore;
   private readonly counter = new StatsCounter();
+  /** The clock's last reading, and records since: most records need no time at all. */
+  private lastNow: number;
+  private sinceClock = 0;
   private readonly exportStats: ExportStats | undefined;
   /** Flight recorder, per-call escalation, the policy's metrics: each one boolean on the hot path while off. */
   private readonly debug: DebugFeatures;
@@ -55,6 +58,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     this.config = options.config ?? loadPolicyConfig();
     this.policy = new CompiledPolicy(this.config);
     this.now = options.now ?? performance.now.bind(performance);
+    this.lastNow = this.now();
     this.exportStats = options.exportStats;
     this.calls = new CallStore(this.config.callTtlMs, this.config.maxCalls, this.now(), new KeyBudget(this.config.maxKeysPerCall, this.config.maxTrackedKeys));
     const { config, downstream: down, counter, calls, gate } = this;
@@ -134,9 +138,15 @@ export class LogPolicyProcessor implements LogRecordProcessor {
 
   /** Runs the rules and changes the record as they say; false when the record is dropped. */
   private apply(record: ReadWriteLogRecord, facts: RecordFacts, context: Context | undefined): boolean {
-    const now = this.now();
-    this.calls.sweep(now);
-    const state = facts.callId === undefined ? this.calls.outside : this.calls.get(facts.callId, now);
+    let state = facts.callId === undefined ? this.calls.outside : this.calls.peek(facts.callId);
+    // The clock is read only when something needs the time: a rate limit, an error's repeat
+    // interval, a macro (CALL_END's duration), a new call, and every 256th record for the TTL sweep.
+    let now = this.lastNow;
+    if (state === undefined || facts.rules.rate >= 0 || facts.severity >= SeverityNumber.ERROR || facts.isMacro || (++this.sinceClock & 255) === 0) {
+      now = this.lastNow = this.now();
+      this.calls.sweep(now);
+      state ??= this.calls.get(facts.callId!, now);
+    }
     if (state.produced === 0 && facts.callId !== undefined) this.debug.opened(state, record, context);
     state.produced++;
     const verdict = decide(facts, state, now, state.escalated ? this.debug.escalatedPolicy : this.policy);
@@ -155,8 +165,10 @@ export class LogPolicyProcessor implements LogRecordProcessor {
       record.setBody(`${body} (repeated ${verdict.repeatCount} times since the last report)`);
     }
     state.forwarded++;
-    // Stamped only on records that pass: setAttribute is the SDK's costliest record call.
-    if (facts.callIdFromContext) record.setAttribute(ATTR.callId, facts.callId!);
+    // Stamped only on records that pass, and written straight into the attributes: the SDK's
+    // setAttribute validates and counts each value, the costliest step of a passing record, and a
+    // string id needs neither (at worst the record carries one attribute beyond the SDK's limit).
+    if (facts.callIdFromContext) record.attributes[ATTR.callId] = facts.callId!;
     if (this.debug.recorder !== undefined && facts.callId !== undefined) this.debug.beforeForward(state, facts);
     if (facts.isMacro) {
       record.setAttribute(ATTR.key, facts.key);

@@ -108,7 +108,7 @@ describe('escalation lifecycle', () => {
     startCall('lost', { 'log.policy.mode': 'development' });
     expect(p.processor.stats().callsEscalated).toBe(1);
     p.clock.advance(5 * 60_000);
-    p.logger('x').emit({ severityNumber: S.WARN, body: 'tick' });
+    p.logger('x').emit({ severityNumber: S.WARN, body: 'tick', attributes: { 'call.id': 'next' } }); // a new call reads the clock
     expect(p.processor.stats()).toMatchObject({ callsEscalated: 0, callsEvicted: 1 });
   });
 

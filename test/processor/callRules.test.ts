@@ -204,8 +204,19 @@ describe('call resolution and summary', () => {
     emit(p, S.INFO, 'hello', 'fresh');
     expect(p.processor.stats()).toMatchObject({ callsOpen: 2, callsEvicted: 0 });
     p.clock.advance(61_000 + 60_000);
-    emit(p, S.INFO, 'tick');
-    expect(p.processor.stats()).toMatchObject({ callsOpen: 1, callsEvicted: 1 });
+    emit(p, S.INFO, 'tick', 'later'); // a new call reads the clock, and the sweep runs
+    expect(p.processor.stats()).toMatchObject({ callsOpen: 2, callsEvicted: 1 });
+  });
+
+  test('records that need no time still let the TTL sweep run, every 256th record', () => {
+    const p = pipeline({ LOG_POLICY_CALL_TTL: '10m' });
+    emit(p, S.INFO, 'hello', 'lost');
+    emit(p, S.INFO, 'hello', 'busy');
+    p.clock.advance(11 * 60_000);
+    for (let i = 0; i < 255; i++) emit(p, S.WARN, 'keyless', 'busy');
+    expect(p.processor.stats().callsEvicted).toBe(0);
+    emit(p, S.WARN, 'keyless', 'busy');
+    expect(p.processor.stats().callsEvicted).toBe(2);
   });
 
   test('beyond LOG_POLICY_MAX_CALLS the oldest call is evicted', () => {

@@ -153,7 +153,7 @@ describe('flight recorder (LOG_POLICY_RECORDER)', () => {
     const p = pipeline({ LOG_POLICY_RECORDER: '10', LOG_POLICY_CALL_TTL: '1m' });
     emit(p, S.DEBUG, 'lost', 'gone', 1);
     p.clock.advance(2 * 60_000);
-    emit(p, S.INFO, 'tick', undefined, 2);
+    emit(p, S.INFO, 'tick', 'next', 2); // a new call reads the clock
     expect(p.processor.stats()).toMatchObject({ callsEvicted: 1, recorder: { discarded: 1, callsRecording: 0, bytes: 0 } });
   });
 
