@@ -163,6 +163,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
       record.setAttribute(ATTR.repeatCount, verdict.repeatCount);
       const body = typeof record.body === 'string' ? record.body : facts.errorGroup;
       record.setBody(`${body} (repeated ${verdict.repeatCount} times since the last report)`);
+      // The first occurrence carried the stack; the report carries the count, not the stack again.
+      delete record.attributes[ATTR.exceptionStacktrace];
     }
     state.forwarded++;
     // Stamped only on records that pass, and written straight into the attributes: the SDK's

@@ -5,6 +5,7 @@ export const ATTR = {
   loggerName: 'logger.name',
   name: 'name',
   exceptionType: 'exception.type',
+  exceptionStacktrace: 'exception.stacktrace',
   repeatCount: 'log.repeat_count',
   durationMs: 'call.duration_ms',
   droppedCount: 'log.dropped_count',

@@ -96,6 +96,18 @@ describe('repeated errors (rule 7)', () => {
     expect(p.records()[2]!.attributes['log.repeat_count']).toBe(2);
   });
 
+  test('the repeat report carries the count, not the stack again', () => {
+    const p = pipeline({});
+    const stack = { 'exception.type': 'RangeError', 'exception.stacktrace': 'RangeError: x\n    at dsp (dsp.ts:1:1)' };
+    emit(p, S.ERROR, '[DSP] ERROR: x', 'a', stack);
+    p.clock.advance(30_000);
+    emit(p, S.ERROR, '[DSP] ERROR: x', 'a', stack);
+    const [first, report] = p.records();
+    expect(first!.attributes['exception.stacktrace']).toContain('at dsp');
+    expect(report!.attributes).not.toHaveProperty('exception.stacktrace');
+    expect(report!.attributes['exception.type']).toBe('RangeError');
+  });
+
   test('keyless errors group by logger + exception type, else by message', () => {
     const p = pipeline({});
     emit(p, S.ERROR, 'socket closed', 'a', { 'exception.type': 'ECONNRESET' });
