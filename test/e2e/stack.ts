@@ -13,6 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { flattenLogs, type FlatLogRecord, type OtlpLogsRequest } from '../helpers/otlpJson.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const COLLECTOR_CONFIG = join(ROOT, 'collector-config.yaml');
@@ -285,68 +286,7 @@ export async function waitForVictoriaLogs(
 // ------------------------------------------------------------ lifecycle file
 
 /** One record of the lifecycle file, flattened from OTLP/JSON. */
-export interface LifecycleRecord {
-  eventName: string | undefined;
-  timeUnixNano: string | undefined;
-  severityNumber: number | undefined;
-  severityText: string | undefined;
-  body: unknown;
-  traceId: string | undefined;
-  spanId: string | undefined;
-  attributes: Record<string, unknown>;
-  resource: Record<string, unknown>;
-  scope: string | undefined;
-}
-
-interface OtlpKeyValue {
-  key: string;
-  value?: OtlpAnyValue;
-}
-interface OtlpAnyValue {
-  stringValue?: string;
-  boolValue?: boolean;
-  intValue?: string | number;
-  doubleValue?: number;
-  bytesValue?: string;
-  arrayValue?: { values?: OtlpAnyValue[] };
-  kvlistValue?: { values?: OtlpKeyValue[] };
-}
-interface OtlpLogsLine {
-  resourceLogs?: {
-    resource?: { attributes?: OtlpKeyValue[] };
-    scopeLogs?: {
-      scope?: { name?: string };
-      logRecords?: {
-        timeUnixNano?: string;
-        eventName?: string;
-        severityNumber?: number;
-        severityText?: string;
-        body?: OtlpAnyValue;
-        attributes?: OtlpKeyValue[];
-        traceId?: string;
-        spanId?: string;
-      }[];
-    }[];
-  }[];
-}
-
-function anyValue(v: OtlpAnyValue | undefined): unknown {
-  if (v === undefined) return undefined;
-  if (v.stringValue !== undefined) return v.stringValue;
-  if (v.boolValue !== undefined) return v.boolValue;
-  if (v.intValue !== undefined) return Number(v.intValue);
-  if (v.doubleValue !== undefined) return v.doubleValue;
-  if (v.bytesValue !== undefined) return v.bytesValue;
-  if (v.arrayValue !== undefined) return (v.arrayValue.values ?? []).map(anyValue);
-  if (v.kvlistValue !== undefined) return attrs(v.kvlistValue.values);
-  return undefined;
-}
-
-function attrs(kvs: OtlpKeyValue[] | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const kv of kvs ?? []) out[kv.key] = anyValue(kv.value);
-  return out;
-}
+export type LifecycleRecord = FlatLogRecord;
 
 /** Parses the lifecycle JSON-lines text (one OTLP/JSON ExportLogsServiceRequest per line). */
 export function parseLifecycleLines(text: string): LifecycleRecord[] {
@@ -357,26 +297,7 @@ export function parseLifecycleLines(text: string): LifecycleRecord[] {
   lines.pop();
   for (const line of lines) {
     if (line.trim() === '') continue;
-    const parsed = JSON.parse(line) as OtlpLogsLine;
-    for (const rl of parsed.resourceLogs ?? []) {
-      const resource = attrs(rl.resource?.attributes);
-      for (const sl of rl.scopeLogs ?? []) {
-        for (const lr of sl.logRecords ?? []) {
-          records.push({
-            eventName: lr.eventName,
-            timeUnixNano: lr.timeUnixNano,
-            severityNumber: lr.severityNumber,
-            severityText: lr.severityText,
-            body: anyValue(lr.body),
-            traceId: lr.traceId,
-            spanId: lr.spanId,
-            attributes: attrs(lr.attributes),
-            resource,
-            scope: sl.scope?.name,
-          });
-        }
-      }
-    }
+    records.push(...flattenLogs(JSON.parse(line) as OtlpLogsRequest));
   }
   return records;
 }

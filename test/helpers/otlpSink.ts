@@ -1,96 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { flattenLogs, type FlatLogRecord, type OtlpLogsRequest } from './otlpJson.ts';
 
 /** One log record as it arrived, flattened with its resource and scope. */
-export interface SinkRecord {
-  resource: Record<string, unknown>;
-  scope: string;
-  severityNumber: number | undefined;
-  severityText: string | undefined;
-  body: unknown;
-  attributes: Record<string, unknown>;
-  eventName: string | undefined;
-  traceId: string | undefined;
-  spanId: string | undefined;
-}
+export type SinkRecord = FlatLogRecord;
 
 export interface SinkRequest {
   path: string;
   contentType: string;
   bytes: number;
-}
-
-interface OtlpKeyValue {
-  key: string;
-  value?: OtlpAnyValue;
-}
-interface OtlpAnyValue {
-  stringValue?: string;
-  boolValue?: boolean;
-  intValue?: string | number;
-  doubleValue?: number;
-  bytesValue?: string;
-  arrayValue?: { values?: OtlpAnyValue[] };
-  kvlistValue?: { values?: OtlpKeyValue[] };
-}
-interface OtlpLogsRequest {
-  resourceLogs?: Array<{
-    resource?: { attributes?: OtlpKeyValue[] };
-    scopeLogs?: Array<{
-      scope?: { name?: string };
-      logRecords?: Array<{
-        severityNumber?: number;
-        severityText?: string;
-        body?: OtlpAnyValue;
-        attributes?: OtlpKeyValue[];
-        eventName?: string;
-        traceId?: string;
-        spanId?: string;
-      }>;
-    }>;
-  }>;
-}
-
-/** OTLP/JSON AnyValue → a plain JS value (int64 as number: tests use small ones). */
-function plain(value: OtlpAnyValue | undefined): unknown {
-  if (value === undefined) return undefined;
-  if (value.stringValue !== undefined) return value.stringValue;
-  if (value.boolValue !== undefined) return value.boolValue;
-  if (value.intValue !== undefined) return Number(value.intValue);
-  if (value.doubleValue !== undefined) return value.doubleValue;
-  if (value.bytesValue !== undefined) return value.bytesValue;
-  if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(plain);
-  if (value.kvlistValue !== undefined) return attributesOf(value.kvlistValue.values);
-  return undefined;
-}
-
-function attributesOf(list: OtlpKeyValue[] | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const { key, value } of list ?? []) out[key] = plain(value);
-  return out;
-}
-
-function flatten(request: OtlpLogsRequest): SinkRecord[] {
-  const out: SinkRecord[] = [];
-  for (const rl of request.resourceLogs ?? []) {
-    const resource = attributesOf(rl.resource?.attributes);
-    for (const sl of rl.scopeLogs ?? []) {
-      for (const r of sl.logRecords ?? []) {
-        out.push({
-          resource,
-          scope: sl.scope?.name ?? '',
-          severityNumber: r.severityNumber,
-          severityText: r.severityText,
-          body: plain(r.body),
-          attributes: attributesOf(r.attributes),
-          eventName: r.eventName === '' ? undefined : r.eventName,
-          traceId: r.traceId === '' ? undefined : r.traceId,
-          spanId: r.spanId === '' ? undefined : r.spanId,
-        });
-      }
-    }
-  }
-  return out;
 }
 
 export interface OtlpSink {
@@ -122,7 +40,7 @@ export async function startOtlpSink(): Promise<OtlpSink> {
     const json = contentType.includes('json');
     if (path === '/v1/logs' && json) {
       try {
-        received.push(...flatten(JSON.parse(body.toString('utf8')) as OtlpLogsRequest));
+        received.push(...flattenLogs(JSON.parse(body.toString('utf8')) as OtlpLogsRequest));
       } catch {
         res.writeHead(400).end();
         return;
