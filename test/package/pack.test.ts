@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
+import { startOtlpSink } from '../helpers/otlpSink.ts';
 
 /**
  * The package as a user gets it: packed with `npm pack` (prepack builds dist/), installed into a fresh project,
@@ -11,6 +12,14 @@ import { beforeAll, expect, test } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 const project = mkdtempSync(join(tmpdir(), 'olp-consumer-'));
 const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** Runs this Node (24 under vitest) in `cwd` with only PATH and `env`, so no policy or OTEL variable leaks in. */
+function runNodeIn(cwd: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+}
 
 beforeAll(() => {
   const packDir = mkdtempSync(join(tmpdir(), 'olp-pack-'));
@@ -72,4 +81,34 @@ test('its bin runs from the install: otel-log-policy explain', () => {
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('mode            development (set by DEBUG=0)');
+});
+
+test('its register entry works from the install: node --import otel-log-policy/register', async () => {
+  writeFileSync(
+    join(project, 'service.mjs'),
+    `import { getLogger, startCall } from 'otel-log-policy';
+const call = startCall('pkg-register');
+call.run(() => {
+  getLogger('server.app').debug('[RMS] not in production');
+  getLogger('server.app').info('[REALTIME] connected');
+});
+call.end();
+`,
+  );
+  const sink = await startOtlpSink();
+  try {
+    const run = await runNodeIn(project, ['--import', 'otel-log-policy/register', 'service.mjs'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_SERVICE_NAME: 'packed-service',
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_METRICS_EXPORTER: 'none',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const records = await sink.waitFor((rs) => rs.some((r) => r.eventName === 'CALL_END'));
+    // OTLP groups records by scope, so compare as a set: the debug line is not there.
+    expect(records.map((r) => r.body).sort()).toEqual(['[CALL_END] call pkg-register ended', '[CALL_START] call pkg-register started', '[REALTIME] connected']);
+    expect(records.every((r) => r.resource['service.name'] === 'packed-service' && r.attributes['call.id'] === 'pkg-register')).toBe(true);
+  } finally {
+    await sink.close();
+  }
 });
