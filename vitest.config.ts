@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // under test/e2e/ (real collector, VictoriaLogs, Chromium) with long ones.
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
     projects: [
       {
         test: {
