@@ -1,11 +1,6 @@
 /** Slot shared by every key beyond a cap, so keys built from user input cannot grow state. */
 export const OVERFLOW_KEY = '(overflow)';
 
-interface Tracked {
-  has(key: string): boolean;
-  readonly size: number;
-}
-
 /**
  * Caps the distinct keys tracked per call AND across all calls together, so that a key built from
  * user input (a million distinct keys in one call, or a few in each of many calls that never end)
@@ -23,11 +18,6 @@ export class KeyBudget {
     this.total = total;
   }
 
-  /** `key` if it is tracked already or both caps leave room (the room is then taken), else the overflow slot. */
-  slot(tracked: Tracked, key: string, perCall = this.perCall): string {
-    return tracked.has(key) || this.admit(tracked.size, perCall) ? key : OVERFLOW_KEY;
-  }
-
   /** Room for one more key in a collection of `size` keys (taken if there is), for callers that know the key is new. */
   admit(size: number, perCall = this.perCall): boolean {
     if (size < perCall && this.used < this.total) {
@@ -38,9 +28,8 @@ export class KeyBudget {
     return false;
   }
 
-  /** Gives back the room of a collection that is being freed. */
-  release(tracked: Tracked | undefined): void {
-    if (tracked === undefined) return;
-    this.used -= tracked.size - (tracked.has(OVERFLOW_KEY) ? 1 : 0);
+  /** Gives back the room of `keys` keys that are being freed. */
+  giveBack(keys: number): void {
+    this.used -= keys;
   }
 }

@@ -1,11 +1,11 @@
 import { DROP_REASONS } from '../rules/verdict.ts';
 import { OVERFLOW_KEY, type KeyBudget } from './boundedKeys.ts';
+import { keysIn, rowOf, withRow, type FlatTable } from './flatTable.ts';
 
-export interface RepeatState {
-  /** Occurrences since the last one that passed. */
-  pending: number;
-  lastPassAt: number;
-}
+/** Rows of `repeats`: error group, occurrences since the last one that passed, when that one passed. */
+export const REPEAT_STRIDE = 3;
+/** Rows of `droppedByKey`: key, records dropped. */
+export const DROP_STRIDE = 2;
 
 /**
  * What the policy remembers about one call (or, with no id, about records outside any call).
@@ -19,13 +19,14 @@ export class CallState {
   forwarded = 0;
   dropped = 0;
   budgetUsed = 0;
-  /** Indexed by the policy's once-key index. */
-  onceSeen: number[] | undefined;
+  /** Once-keys spent, by the policy's once-key index: a bit each for the first 31 (a call keeps no array for them). */
+  onceBits = 0;
+  onceMore: number[] | undefined;
   /** Indexed by the policy's rate-limit index: when that key last passed. */
   rateLastPass: number[] | undefined;
-  repeats: Map<string, RepeatState> | undefined;
+  repeats: FlatTable | undefined;
   droppedByReason: number[] | undefined;
-  droppedByKey: Map<string, number> | undefined;
+  droppedByKey: FlatTable | undefined;
   /** Held to the development thresholds with no budget (see escalation.ts). */
   escalated = false;
   /** An ERROR/FATAL or SERVER_ERROR passed: the flight recorder flushes this call's ring, also at CALL_END. */
@@ -42,18 +43,22 @@ export class CallState {
 
   /** Gives back the key room this call took; its maps stay readable for the CALL_END summary. */
   releaseKeys(): void {
-    this.keys.release(this.repeats);
-    this.keys.release(this.droppedByKey);
+    this.keys.giveBack(keysIn(this.repeats, REPEAT_STRIDE) + keysIn(this.droppedByKey, DROP_STRIDE));
   }
 
   countDrop(reasonIndex: number, key: string | undefined): void {
     this.dropped++;
     (this.droppedByReason ??= new Array<number>(DROP_REASONS.length).fill(0))[reasonIndex]!++;
     if (key === undefined) return;
-    const byKey = (this.droppedByKey ??= new Map());
-    const n = byKey.get(key);
-    if (n !== undefined) byKey.set(key, n + 1);
-    else if (this.keys.admit(byKey.size)) byKey.set(key, 1);
-    else byKey.set(OVERFLOW_KEY, (byKey.get(OVERFLOW_KEY) ?? 0) + 1);
+    let at = rowOf(this.droppedByKey, key, DROP_STRIDE);
+    if (at < 0) {
+      const slot = this.keys.admit(this.droppedByKey === undefined ? 0 : this.droppedByKey.length / DROP_STRIDE) ? key : OVERFLOW_KEY;
+      at = slot === key ? -1 : rowOf(this.droppedByKey, slot, DROP_STRIDE);
+      if (at < 0) {
+        this.droppedByKey = withRow(this.droppedByKey, [slot, 0]);
+        at = this.droppedByKey.length - DROP_STRIDE;
+      }
+    }
+    this.droppedByKey![at + 1] = (this.droppedByKey![at + 1] as number) + 1;
   }
 }

@@ -1,5 +1,5 @@
 import { OVERFLOW_KEY } from '../call/boundedKeys.ts';
-import { callLocal, helperKeys } from '../call/callLocal.ts';
+import { callValue, setCallValue } from '../call/callLocal.ts';
 import { DEFAULT_MAX_KEYS_PER_CALL } from '../config/defaults.ts';
 
 /**
@@ -17,14 +17,11 @@ export class OncePerCall {
   }
 
   once(key: string): boolean {
-    const seen = callLocal(this, () => new Set<string>());
-    if (seen.has(key)) return false;
-    if (!helperKeys.admit(seen.size, this.maxKeys)) {
-      this.overflowed++;
-      key = OVERFLOW_KEY;
-      if (seen.has(key)) return false;
-    }
-    seen.add(key);
+    if (callValue(this, key) !== undefined) return false;
+    if (setCallValue(this, key, true, this.maxKeys)) return true;
+    this.overflowed++;
+    if (callValue(this, OVERFLOW_KEY) !== undefined) return false;
+    setCallValue(this, OVERFLOW_KEY, true, this.maxKeys);
     return true;
   }
 }

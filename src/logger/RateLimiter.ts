@@ -1,5 +1,5 @@
 import { OVERFLOW_KEY } from '../call/boundedKeys.ts';
-import { callLocal, helperKeys } from '../call/callLocal.ts';
+import { callValue, setCallValue } from '../call/callLocal.ts';
 import { DEFAULT_MAX_KEYS_PER_CALL } from '../config/defaults.ts';
 
 /**
@@ -22,16 +22,14 @@ export class RateLimiter {
 
   /** True at most once per `seconds` for `key` in the current call. */
   every(key: string, seconds: number): boolean {
-    const last = callLocal(this, () => new Map<string, number>());
     const now = this.now();
-    let previous = last.get(key);
-    if (previous === undefined && !helperKeys.admit(last.size, this.maxKeys)) {
-      this.overflowed++;
-      key = OVERFLOW_KEY;
-      previous = last.get(key);
-    }
+    let previous = callValue(this, key) as number | undefined;
     if (previous !== undefined && now - previous < seconds * 1000) return false;
-    last.set(key, now);
+    if (setCallValue(this, key, now, this.maxKeys)) return true;
+    this.overflowed++;
+    previous = callValue(this, OVERFLOW_KEY) as number | undefined;
+    if (previous !== undefined && now - previous < seconds * 1000) return false;
+    setCallValue(this, OVERFLOW_KEY, now, this.maxKeys);
     return true;
   }
 }

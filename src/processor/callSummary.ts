@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { CallState } from '../call/callState.ts';
+import { DROP_STRIDE, type CallState } from '../call/callState.ts';
 import { ATTR } from '../record/attributes.ts';
 import { DROP_REASONS } from '../rules/verdict.ts';
 
@@ -18,7 +18,14 @@ export function callSummary(state: CallState, now: number): Attributes {
     [ATTR.producedCount]: state.produced,
     [ATTR.forwardedCount]: state.forwarded,
     // Maps are valid OTLP attribute values (kvlist); the Attributes type does not say so.
-    [ATTR.droppedByKey]: Object.fromEntries(state.droppedByKey ?? []) as unknown as string,
+    [ATTR.droppedByKey]: droppedByKey(state) as unknown as string,
     [ATTR.droppedByReason]: byReason as unknown as string,
   };
+}
+
+function droppedByKey(state: CallState): Record<string, number> {
+  const table = state.droppedByKey ?? [];
+  const out: Record<string, number> = {};
+  for (let i = 0; i < table.length; i += DROP_STRIDE) out[table[i] as string] = table[i + 1] as number;
+  return out;
 }

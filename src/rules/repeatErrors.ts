@@ -1,5 +1,7 @@
 import { SeverityNumber } from '@opentelemetry/api';
-import type { CallState } from '../call/callState.ts';
+import { OVERFLOW_KEY } from '../call/boundedKeys.ts';
+import { REPEAT_STRIDE, type CallState } from '../call/callState.ts';
+import { rowOf, withRow } from '../call/flatTable.ts';
 import { DROP, PASS, type Verdict } from './verdict.ts';
 
 /**
@@ -7,17 +9,23 @@ import { DROP, PASS, type Verdict } from './verdict.ts';
  * interval one passes downgraded to WARN carrying how many occurred since the last one that passed.
  */
 export function repeatErrors(state: CallState, group: string, now: number, intervalMs: number): Verdict {
-  const repeats = (state.repeats ??= new Map());
-  const slot = state.keys.slot(repeats, group);
-  const seen = repeats.get(slot);
-  if (seen === undefined) {
-    repeats.set(slot, { pending: 0, lastPassAt: now });
-    return PASS;
+  let at = rowOf(state.repeats, group, REPEAT_STRIDE);
+  if (at < 0) {
+    // A new group takes room from the key budget; without room it shares the overflow row.
+    const slot = state.keys.admit(state.repeats === undefined ? 0 : state.repeats.length / REPEAT_STRIDE) ? group : OVERFLOW_KEY;
+    at = slot === group ? -1 : rowOf(state.repeats, slot, REPEAT_STRIDE);
+    if (at < 0) {
+      state.repeats = withRow(state.repeats, [slot, 0, now]);
+      return PASS;
+    }
   }
-  seen.pending++;
-  if (now - seen.lastPassAt < intervalMs) return DROP.repeat;
-  const repeatCount = seen.pending;
-  seen.pending = 0;
-  seen.lastPassAt = now;
-  return { kind: 'downgrade', severity: SeverityNumber.WARN, repeatCount };
+  const row = state.repeats!;
+  const pending = (row[at + 1] as number) + 1;
+  if (now - (row[at + 2] as number) < intervalMs) {
+    row[at + 1] = pending;
+    return DROP.repeat;
+  }
+  row[at + 1] = 0;
+  row[at + 2] = now;
+  return { kind: 'downgrade', severity: SeverityNumber.WARN, repeatCount: pending };
 }

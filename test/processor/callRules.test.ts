@@ -20,6 +20,14 @@ describe('once-per-call keys (rule 5)', () => {
     expect(p.processor.stats().droppedByReason.once).toBe(4);
   });
 
+  test('more once-keys than fit in a call\'s bit mask still pass once each', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `K${i}`);
+    const p = pipeline({ LOG_POLICY_ONCE: keys.join(','), LOG_POLICY_CALL_BUDGET: '0' });
+    for (let round = 0; round < 2; round++) for (const key of keys) emit(p, S.INFO, `[${key}] x`, 'a');
+    expect(p.records()).toHaveLength(40);
+    expect(p.processor.stats().droppedByReason.once).toBe(40);
+  });
+
   test('outside calls a once-key passes once per process', () => {
     const p = pipeline({});
     emit(p, S.INFO, '[AUDIO_MODE] pcm16');
