@@ -16,9 +16,6 @@ export { RedactingProcessor, type RedactingOptions } from './processor/Redacting
 export { RetryingExporter, type RetryingExporterOptions } from './export/RetryingExporter.ts';
 export type { ExportStatsSnapshot } from './export/exportStats.ts';
 export { captureConsole, type CaptureConsoleOptions } from './bridges/console.ts';
-export { linkApiLogsGlobal } from './bridges/apiLogs.ts';
-export { logBridgeInstrumentations } from './bridges/instrumentations.ts';
-export { hookBridgedImports } from './sdk/esmHooks.ts';
 export { ESCALATION_ATTRIBUTE, ESCALATION_BAGGAGE, ESCALATED_ATTRIBUTE, describeEscalation, type EscalationRoute } from './call/escalation.ts';
 export { RECORDED_ATTRIBUTE, type RecorderStats } from './recorder/FlightRecorder.ts';
 export { METRIC_RECORDS, METRIC_CALLS_OPEN, METRIC_CALLS_ESCALATED } from './metrics/policyMetrics.ts';

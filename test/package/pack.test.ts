@@ -49,6 +49,13 @@ console.log(JSON.stringify(exporter.getFinishedLogRecords().map((r) => r.body)))
   expect(JSON.parse(run.stdout)).toEqual(['[CALL_START] call pkg-1 started', '[DSP] on', '[CALL_END] call pkg-1 ended']);
 });
 
+test('its bridges subpath resolves from the install', () => {
+  writeFileSync(join(project, 'bridges.mjs'), `import * as bridges from 'otel-log-policy/bridges';\nconsole.log(Object.keys(bridges).sort().join(','));\n`);
+  const run = spawnSync(process.execPath, ['bridges.mjs'], { cwd: project, encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  expect(run.stdout.trim()).toBe('hookBridgedImports,linkApiLogsGlobal,logBridgeInstrumentations');
+});
+
 test('its types resolve for a TypeScript consumer', () => {
   writeFileSync(
     join(project, 'typed.ts'),
