@@ -30,6 +30,8 @@ export class CompiledPolicy {
   /** The lowest threshold any logger can have: what a bridge record (name unknown until built) is held to. */
   readonly loosestThreshold: number;
   private readonly thresholds = new Map<string, number>();
+  /** `enabled()`'s answer per scope: one lookup on the path every record takes. */
+  private readonly floors = new Map<string, number>();
   private readonly keys = new Map<string, KeyRules>();
 
   constructor(config: PolicyConfig) {
@@ -81,6 +83,11 @@ export class CompiledPolicy {
    * in attributes, so they get the loosest threshold.
    */
   scopeFloor(scope: string): number {
-    return this.effectiveThreshold(BRIDGE_SCOPES.has(scope) ? this.loosestThreshold : this.thresholdOf(scope), true, true);
+    let floor = this.floors.get(scope);
+    if (floor === undefined) {
+      floor = this.effectiveThreshold(BRIDGE_SCOPES.has(scope) ? this.loosestThreshold : this.thresholdOf(scope), true, true);
+      if (this.floors.size < MAX_CACHED_LOGGERS) this.floors.set(scope, floor);
+    }
+    return floor;
   }
 }
