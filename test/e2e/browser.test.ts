@@ -8,6 +8,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, expect, test } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { runNode } from '../helpers/child.ts';
+import { exportedTotal } from './demoOutput.ts';
 import { callLifecycleQuery, ROOT, startStack, vmuiUrl, waitForVictoriaLogs, type Stack } from './stack.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -44,8 +45,9 @@ test("a call's lifecycle is visible in VictoriaLogs' UI", async () => {
   expect(demo.code, demo.stderr).toBe(0);
   const callId = 'call-1';
   // The records are searchable before the page is opened.
-  const entries = await waitForVictoriaLogs(victoriaLogsUrl, `service.name:${JSON.stringify(service)} event_name:CALL_END`, (es) => es.length === 1);
-  const traceId = entries[0]!['trace_id']!;
+  const exported = exportedTotal(demo.stdout);
+  const entries = await waitForVictoriaLogs(victoriaLogsUrl, `service.name:${JSON.stringify(service)}`, (es) => es.length === exported);
+  const traceId = entries.find((e) => e['event_name'] === 'CALL_END')!['trace_id']!;
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -270,11 +270,12 @@ export async function waitForVictoriaLogs(
   query: string,
   done: (entries: VlEntry[]) => boolean,
   timeoutMs = 20_000,
+  limit = 1000,
 ): Promise<VlEntry[]> {
   const deadline = Date.now() + timeoutMs;
   let entries: VlEntry[] = [];
   for (;;) {
-    entries = await queryVictoriaLogs(baseUrl, query);
+    entries = await queryVictoriaLogs(baseUrl, query, limit);
     if (done(entries)) return entries;
     if (Date.now() > deadline) {
       throw new Error(`VictoriaLogs query ${JSON.stringify(query)}: condition not met after ${timeoutMs} ms; last result:\n${JSON.stringify(entries, null, 2)}`);
