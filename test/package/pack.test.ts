@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
@@ -118,4 +118,24 @@ call.end();
   } finally {
     await sink.close();
   }
+});
+
+test('the README\'s LoggerProvider example runs as written against the installed package', async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Use it with a LoggerProvider'));
+  const example = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+  writeFileSync(join(project, 'readme-example.mjs'), example);
+  const exported = async (mode: string): Promise<string[]> => {
+    const sink = await startOtlpSink();
+    try {
+      const run = await runNodeIn(project, ['readme-example.mjs'], { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, LOG_POLICY_MODE: mode });
+      expect(run.code, run.stderr).toBe(0);
+      return sink.records().map((r) => String(r.body)).sort();
+    } finally {
+      await sink.close();
+    }
+  };
+  expect(await exported('production')).toEqual(['[CALL_END] call CA123 ended', '[CALL_START] call CA123 started', '[CREATE_APPT] booked 10:30', '[TX_SLOW] queue=12']);
+  // Development mode lets the debug line through: the same example, the policy acting differently.
+  expect(await exported('development')).toEqual(['[AUDIO_DELTA] 320 bytes', '[CALL_END] call CA123 ended', '[CALL_START] call CA123 started', '[CREATE_APPT] booked 10:30', '[TX_SLOW] queue=12']);
 });
