@@ -51,7 +51,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private readonly exportStats: ExportStats | undefined;
   /** Flight recorder, per-call escalation, the policy's metrics: each one boolean on the hot path while off. */
   private readonly debug: DebugFeatures;
-  private readonly gate: Gate = (logger, severity) => severity >= this.floorOf(logger);
+  /** The facade's loggers emit under their own name as scope, so they are held to that scope's floor. */
+  private readonly gate: Gate = (logger, severity) => severity >= this.policy.scopeFloor(logger);
 
   constructor(downstream: LogRecordProcessor, options: LogPolicyProcessorOptions = {}) {
     this.downstream = downstream;
@@ -109,10 +110,6 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   shutdown(): Promise<void> {
     withdrawGate(this);
     return this.downstream.shutdown();
-  }
-
-  private floorOf(logger: string): number {
-    return this.policy.effectiveThreshold(this.policy.thresholdOf(logger), true, true);
   }
 
   private factsOf(record: ReadWriteLogRecord, context: Context | undefined): RecordFacts {
