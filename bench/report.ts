@@ -87,3 +87,9 @@ export function markdownTable(rows: readonly Row[]): string {
 export function environmentLine(env: Environment): string {
   return `${env.date.slice(0, 10)} · Node ${env.node} · ${env.cpu} × ${env.cores} · ${env.os} · load ${env.loadavg.join(' ')}${env.quick ? ' · --quick' : ''}`;
 }
+
+/** A heap row: `heapBytes` against at most `limit` bytes, shown in KiB/MiB. */
+export function heapRow(fields: { id: string; case: string; heapBytes: number; limit: number; goalText: string; detail: Record<string, unknown> }): Row {
+  const { heapBytes, limit, ...rest } = fields;
+  return row({ ...rest, ours: bytes(heapBytes), peer: '—', value: heapBytes, result: bytes(heapBytes), goal: { at: 'most', value: limit } });
+}

@@ -5,7 +5,7 @@ import { OncePerCall } from '../../src/logger/OncePerCall.ts';
 import { RateLimiter } from '../../src/logger/RateLimiter.ts';
 import { QUICK, runCase, settledHeap } from '../harness.ts';
 import { pipeline, PRODUCTION, useGlobally } from '../pipelines.ts';
-import { bytes, row } from '../report.ts';
+import { heapRow } from '../report.ts';
 
 /**
  * One call that sees a million distinct keys: as RateLimiter and OncePerCall keys, and as record
@@ -41,14 +41,11 @@ runCase(async () => {
   const byKey = Object.keys(service.policy!.stats().droppedByKey).length;
   call.end();
   return [
-    row({
+    heapRow({
       id: 'hostile-keys',
       case: `heap with ${keys.toLocaleString('en')} distinct keys in one call`,
-      ours: bytes(after - before),
-      peer: '—',
-      value: after - before,
-      result: bytes(after - before),
-      goal: { at: 'most', value: 1024 * 1024 },
+      heapBytes: after - before,
+      limit: 1024 * 1024,
       goalText: '<= 1 MiB (64 keys per call kept)',
       detail: { keys, capPerCall: DEFAULT_MAX_KEYS_PER_CALL, processStatKeys: byKey, heapBefore: before, heapAfter: after },
     }),

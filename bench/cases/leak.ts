@@ -1,6 +1,6 @@
 import { CallWorkload } from '../callWorkload.ts';
 import { QUICK, runCase, settledHeap } from '../harness.ts';
-import { bytes, row } from '../report.ts';
+import { heapRow } from '../report.ts';
 
 /** Heap after 100,000 calls started and ended, against before them (both after full GC). */
 runCase(async () => {
@@ -18,14 +18,11 @@ runCase(async () => {
   const stats = work.service.policy!.stats();
   if (stats.callsOpen !== 0) throw new Error(`${stats.callsOpen} calls still open after end()`);
   return [
-    row({
+    heapRow({
       id: 'leak',
       case: `heap growth after ${calls.toLocaleString('en')} calls started and ended`,
-      ours: bytes(after - before),
-      peer: '—',
-      value: after - before,
-      result: bytes(after - before),
-      goal: { at: 'most', value: 1024 * 1024 },
+      heapBytes: after - before,
+      limit: 1024 * 1024,
       goalText: '<= 1 MiB',
       detail: { calls, heapBefore: before, heapAfter: after },
     }),

@@ -1,6 +1,6 @@
 import { CallWorkload } from '../callWorkload.ts';
 import { QUICK, runCase, settledHeap } from '../harness.ts';
-import { bytes, row } from '../report.ts';
+import { heapRow } from '../report.ts';
 
 /**
  * Heap per open call with 10,000 calls open at once: everything the package keeps for a call (the
@@ -22,14 +22,11 @@ runCase(async () => {
   if (callsOpen !== open) throw new Error(`expected ${open} open calls, the policy has ${callsOpen}`);
   for (const call of calls) call.end();
   return [
-    row({
+    heapRow({
       id: 'state-per-call',
       case: `heap per open call (${open.toLocaleString('en')} open)`,
-      ours: bytes(perCall),
-      peer: '—',
-      value: perCall,
-      result: bytes(perCall),
-      goal: { at: 'most', value: 1024 },
+      heapBytes: perCall,
+      limit: 1024,
       goalText: '<= 1 KiB',
       detail: { open, heapBefore: before, heapAfter: after, quick: QUICK },
     }),
