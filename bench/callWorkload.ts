@@ -1,7 +1,7 @@
-import { startCall, type CallScope } from '../src/call/callScope.ts';
-import { getLogger } from '../src/logger/getLogger.ts';
-import { OncePerCall } from '../src/logger/OncePerCall.ts';
-import { RateLimiter } from '../src/logger/RateLimiter.ts';
+import { startCall, type CallScope } from '../src/api/callScope.ts';
+import { getLogger } from '../src/api/getLogger.ts';
+import { OncePerCall } from '../src/api/OncePerCall.ts';
+import { RateLimiter } from '../src/api/RateLimiter.ts';
 import { pipeline, PRODUCTION, useGlobally, type Pipeline } from './pipelines.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { LogRecord } from '@opentelemetry/api';
-import { startCall } from '../src/call/callScope.ts';
-import type { PolicyStats } from '../src/processor/stats.ts';
+import { startCall } from '../src/api/callScope.ts';
+import type { PolicyStats } from '../src/pipeline/StatsCounter.ts';
 import { comparePair, type PairResult } from './harness.ts';
 import { pipeline, PRODUCTION, useGlobally } from './pipelines.ts';
 

@@ -1,6 +1,6 @@
 import { SeverityNumber, type Logger, type LoggerProvider, type LogRecord } from '@opentelemetry/api';
 import type pino from 'pino';
-import { publishGate, withdrawGate } from '../src/logger/policyGate.ts';
+import { publishGate, withdrawGate } from '../src/pipeline/policyGate.ts';
 
 /**
  * Runs the getLogger() call script into pino, for the pino peer: the global logs API's loggers

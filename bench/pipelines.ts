@@ -7,8 +7,8 @@ import {
   BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord,
 } from '@opentelemetry/sdk-logs';
 import pino from 'pino';
-import { loadPolicyConfig } from '../src/config/load.ts';
-import { LogPolicyProcessor } from '../src/processor/LogPolicyProcessor.ts';
+import { loadPolicyConfig } from '../src/config/loadPolicyConfig.ts';
+import { LogPolicyProcessor } from '../src/pipeline/LogPolicyProcessor.ts';
 
 /** The bare SDK's cheapest honest exporter: accepts every batch and keeps nothing. */
 export class DiscardExporter implements LogRecordExporter {

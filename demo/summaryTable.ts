@@ -1,5 +1,5 @@
 import type { PolicyConfig, PolicyStats } from '../src/index.ts';
-import { DROP_REASONS } from '../src/rules/verdict.ts';
+import { DROP_REASONS } from '../src/policy/verdict.ts';
 import { modeLine } from '../src/cli/describe.ts';
 import { NO_CALL, type CountingExporter } from './countingExporter.ts';
 

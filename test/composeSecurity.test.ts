@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { Redactor } from '../src/redact/redactor.ts';
+import { Redactor } from '../src/pipeline/redact/Redactor.ts';
 
 const read = (name: string) => readFileSync(new URL(`../${name}`, import.meta.url), 'utf8');
 const lines = (text: string) => text.split('\n').filter((line) => !line.trim().startsWith('#'));

@@ -1,4 +1,4 @@
-import { getLogger } from '../../src/logger/getLogger.ts';
+import { getLogger } from '../../src/api/getLogger.ts';
 import { comparePair, runCase } from '../harness.ts';
 import { pinoDevNull, pipeline, PRODUCTION, useGlobally } from '../pipelines.ts';
 import { fmt, row } from '../report.ts';

@@ -1,5 +1,5 @@
 import { SeverityNumber } from '@opentelemetry/api';
-import { startCall } from '../../src/call/callScope.ts';
+import { startCall } from '../../src/api/callScope.ts';
 import { median, QUICK, runCase } from '../harness.ts';
 import { BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { otlpExporter, pipeline, PRODUCTION, providerOver, useGlobally, type Pipeline } from '../pipelines.ts';

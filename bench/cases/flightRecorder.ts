@@ -1,5 +1,5 @@
 import { SeverityNumber } from '@opentelemetry/api';
-import { getLogger } from '../../src/logger/getLogger.ts';
+import { getLogger } from '../../src/api/getLogger.ts';
 import { compareEmit } from '../emitPair.ts';
 import { comparePair, runCase } from '../harness.ts';
 import { pipeline, PRODUCTION, useGlobally } from '../pipelines.ts';

@@ -1,8 +1,8 @@
 import { DEFAULT_MAX_KEYS_PER_CALL } from '../../src/config/defaults.ts';
-import { startCall } from '../../src/call/callScope.ts';
-import { getLogger } from '../../src/logger/getLogger.ts';
-import { OncePerCall } from '../../src/logger/OncePerCall.ts';
-import { RateLimiter } from '../../src/logger/RateLimiter.ts';
+import { startCall } from '../../src/api/callScope.ts';
+import { getLogger } from '../../src/api/getLogger.ts';
+import { OncePerCall } from '../../src/api/OncePerCall.ts';
+import { RateLimiter } from '../../src/api/RateLimiter.ts';
 import { QUICK, runCase, settledHeap } from '../harness.ts';
 import { pipeline, PRODUCTION, useGlobally } from '../pipelines.ts';
 import { heapRow } from '../report.ts';

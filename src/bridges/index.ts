@@ -3,4 +3,4 @@
 // should not pay.
 export { linkApiLogsGlobal } from './apiLogs.ts';
 export { logBridgeInstrumentations } from './instrumentations.ts';
-export { hookBridgedImports } from '../sdk/esmHooks.ts';
+export { hookBridgedImports } from './esmHooks.ts';

@@ -1,6 +1,6 @@
 import { LEVEL_NAMES, parseLevel } from '../config/levels.ts';
-import { describeEscalation, escalatedConfig } from '../call/escalation.ts';
-import { loadPolicyConfig } from '../config/load.ts';
+import { describeEscalation, escalatedConfig } from '../pipeline/hooks/escalation.ts';
+import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import { describePolicy } from './explainPolicy.ts';
 import { explainRecord } from './explainRecord.ts';
 import { parseFlags, UsageError, type Command } from './command.ts';

@@ -1,5 +1,5 @@
 import { SeverityNumber } from '@opentelemetry/api';
-import { ESCALATION_ATTRIBUTE, ESCALATION_BAGGAGE } from '../call/escalation.ts';
+import { ESCALATION_ATTRIBUTE, ESCALATION_BAGGAGE } from '../pipeline/hooks/escalation.ts';
 import { MODE_DEFAULTS } from '../config/defaults.ts';
 import { formatSize } from '../config/sizes.ts';
 import { batchSettingsFromEnv, otlpLogsTarget } from '../config/otelEnv.ts';

@@ -1,15 +1,15 @@
 import { SeverityNumber } from '@opentelemetry/api';
-import { KeyBudget } from '../call/boundedKeys.ts';
-import { CallState } from '../call/callState.ts';
+import { KeyBudget } from '../state/KeyBudget.ts';
+import { CallState } from '../state/CallState.ts';
 import { ruleFor } from '../config/directives.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
-import { ATTR } from '../record/attributes.ts';
-import { errorGroupOf, keyOf, type RecordFacts } from '../record/facts.ts';
-import { budgeted } from '../rules/budget.ts';
-import { CompiledPolicy } from '../rules/compiledPolicy.ts';
-import { decide } from '../rules/decide.ts';
-import { threshold } from '../rules/threshold.ts';
-import type { DropReason, Verdict } from '../rules/verdict.ts';
+import { ATTR } from '../policy/attributes.ts';
+import { errorGroupOf, keyOf, type RecordFacts } from '../policy/facts.ts';
+import { budgeted } from '../policy/rules/budget.ts';
+import { CompiledPolicy } from '../policy/CompiledPolicy.ts';
+import { decide } from '../policy/decide.ts';
+import { threshold } from '../policy/rules/threshold.ts';
+import type { DropReason, Verdict } from '../policy/verdict.ts';
 import { durationLabel, levelLabel } from './describe.ts';
 import { ruleLabel } from './explainPolicy.ts';
 

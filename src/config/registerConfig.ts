@@ -1,4 +1,4 @@
-import { flag } from './load.ts';
+import { flag } from './envReaders.ts';
 
 /** What the zero-code `register` entry does beyond starting the SDK with the policy. */
 export interface RegisterConfig {

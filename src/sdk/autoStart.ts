@@ -4,13 +4,13 @@ import { linkApiLogsGlobal } from '../bridges/apiLogs.ts';
 import { captureConsole } from '../bridges/console.ts';
 import { logBridgeInstrumentations } from '../bridges/instrumentations.ts';
 import { LogPolicyConfigError } from '../config/errors.ts';
-import { loadPolicyConfig } from '../config/load.ts';
+import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { loadRegisterConfig, type RegisterConfig } from '../config/registerConfig.ts';
-import { hookBridgedImports } from './esmHooks.ts';
+import { hookBridgedImports } from '../bridges/esmHooks.ts';
 import { flushOnExit } from './flushOnExit.ts';
 import { isRegistered } from './globals.ts';
-import { logPolicyProcessors } from './processors.ts';
+import { logPolicyProcessors } from '../pipeline/assemble.ts';
 
 const PREFIX = 'otel-log-policy';
 

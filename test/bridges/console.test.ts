@@ -4,7 +4,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { captureConsole } from '../../src/bridges/console.ts';
-import { startCall } from '../../src/call/callScope.ts';
+import { startCall } from '../../src/api/callScope.ts';
 import { pipeline } from '../helpers/pipeline.ts';
 
 const METHODS = ['debug', 'log', 'info', 'warn', 'error'] as const;

@@ -2,11 +2,11 @@ import { context, SeverityNumber as S, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, test } from 'vitest';
-import { startCall } from '../../src/call/callScope.ts';
-import { currentCallId } from '../../src/call/context.ts';
-import { getLogger } from '../../src/logger/getLogger.ts';
-import { OncePerCall } from '../../src/logger/OncePerCall.ts';
-import { RateLimiter } from '../../src/logger/RateLimiter.ts';
+import { startCall } from '../../src/api/callScope.ts';
+import { currentCallId } from '../../src/state/callContext.ts';
+import { getLogger } from '../../src/api/getLogger.ts';
+import { OncePerCall } from '../../src/api/OncePerCall.ts';
+import { RateLimiter } from '../../src/api/RateLimiter.ts';
 import { FakeClock, pipeline } from '../helpers/pipeline.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));

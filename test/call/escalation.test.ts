@@ -2,11 +2,11 @@ import { context, propagation, ROOT_CONTEXT, SeverityNumber as S } from '@opente
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
 import { afterEach, describe, expect, test } from 'vitest';
-import { startCall, type CallScope } from '../../src/call/callScope.ts';
-import { describeEscalation, escalatedConfig } from '../../src/call/escalation.ts';
-import { loadPolicyConfig } from '../../src/config/load.ts';
-import { getLogger } from '../../src/logger/getLogger.ts';
-import { CompiledPolicy } from '../../src/rules/compiledPolicy.ts';
+import { startCall, type CallScope } from '../../src/api/callScope.ts';
+import { describeEscalation, escalatedConfig } from '../../src/pipeline/hooks/escalation.ts';
+import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
+import { getLogger } from '../../src/api/getLogger.ts';
+import { CompiledPolicy } from '../../src/policy/CompiledPolicy.ts';
 import { pipeline, type Pipeline } from '../helpers/pipeline.ts';
 
 afterEach(() => {

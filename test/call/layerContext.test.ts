@@ -1,6 +1,6 @@
 import { createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import { expect, test } from 'vitest';
-import { LayerContext } from '../../src/call/layerContext.ts';
+import { LayerContext } from '../../src/api/LayerContext.ts';
 
 const A = createContextKey('test.a');
 const B = createContextKey('test.b');

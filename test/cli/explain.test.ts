@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { loadPolicyConfig } from '../../src/config/load.ts';
+import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 

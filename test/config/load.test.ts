@@ -1,7 +1,7 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import { describe, expect, test, vi } from 'vitest';
 import { LogPolicyConfigError } from '../../src/config/errors.ts';
-import { loadPolicyConfig } from '../../src/config/load.ts';
+import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
 
 function rejects(env: Record<string, string>, variable: string, mentions: string) {
   let error: unknown;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { LogPolicyConfigError } from '../../src/config/errors.ts';
-import { loadPolicyConfig } from '../../src/config/load.ts';
+import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
 import { loadRegisterConfig } from '../../src/config/registerConfig.ts';
 
 /** Every variable loadPolicyConfig reads. */

@@ -2,8 +2,8 @@
 // sanitizer → redaction → batch → retry buffer → OTLP/HTTP) pointed at the real collector.
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import { loadPolicyConfig } from '../../src/config/load.ts';
-import { logPolicyProcessors } from '../../src/sdk/processors.ts';
+import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
+import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
 import { useGlobally } from '../helpers/pipeline.ts';
 
 export { simulateCall } from '../fixtures/simulatedCall.ts';

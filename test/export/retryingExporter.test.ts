@@ -2,7 +2,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { describe, expect, test } from 'vitest';
 import { MACRO_EVENTS } from '../../src/config/defaults.ts';
-import { RetryingExporter } from '../../src/export/RetryingExporter.ts';
+import { RetryingExporter } from '../../src/pipeline/export/RetryingExporter.ts';
 import { FakeExporter } from '../helpers/fakeExporter.ts';
 import { FakeTimers } from '../helpers/fakeTimers.ts';
 

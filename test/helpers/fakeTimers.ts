@@ -1,4 +1,4 @@
-import type { Timers } from '../../src/export/RetryingExporter.ts';
+import type { Timers } from '../../src/pipeline/export/RetryingExporter.ts';
 
 /** Timers that fire only when a test advances them. */
 export class FakeTimers implements Timers {

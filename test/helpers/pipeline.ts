@@ -1,7 +1,7 @@
 import { logs, type Logger, type LoggerProvider as ApiLoggerProvider } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
-import { loadPolicyConfig } from '../../src/config/load.ts';
-import { LogPolicyProcessor } from '../../src/processor/LogPolicyProcessor.ts';
+import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
+import { LogPolicyProcessor } from '../../src/pipeline/LogPolicyProcessor.ts';
 
 /** A fake millisecond clock: time moves only when a test says so. */
 export class FakeClock {

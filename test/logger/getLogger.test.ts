@@ -1,6 +1,6 @@
 import { SeverityNumber as S } from '@opentelemetry/api';
 import { expect, test } from 'vitest';
-import { getLogger } from '../../src/logger/getLogger.ts';
+import { getLogger } from '../../src/api/getLogger.ts';
 import { pipeline } from '../helpers/pipeline.ts';
 
 test('levels below the policy threshold are no-ops; the others emit through the global provider', () => {

@@ -4,11 +4,11 @@
  */
 import { logs } from '@opentelemetry/api';
 import { LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
-import { startCall } from '../../src/call/callScope.ts';
-import { loadPolicyConfig } from '../../src/config/load.ts';
-import { OncePerCall } from '../../src/logger/OncePerCall.ts';
-import { RateLimiter } from '../../src/logger/RateLimiter.ts';
-import { logPolicyProcessors } from '../../src/sdk/processors.ts';
+import { startCall } from '../../src/api/callScope.ts';
+import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
+import { OncePerCall } from '../../src/api/OncePerCall.ts';
+import { RateLimiter } from '../../src/api/RateLimiter.ts';
+import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc!;
 const heap = () => {

@@ -3,8 +3,8 @@ import {
   AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type DataPoint,
 } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, test } from 'vitest';
-import { CALL_ID_KEY } from '../../src/call/context.ts';
-import { MAX_METRIC_KEYS } from '../../src/metrics/policyMetrics.ts';
+import { CALL_ID_KEY } from '../../src/state/callContext.ts';
+import { MAX_METRIC_KEYS } from '../../src/pipeline/hooks/PolicyMetrics.ts';
 import { pipeline, type Pipeline } from '../helpers/pipeline.ts';
 
 let provider: MeterProvider | undefined;

@@ -2,8 +2,8 @@ import { context, SeverityNumber as S } from '@opentelemetry/api';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { describe, expect, test } from 'vitest';
-import { loadPolicyConfig } from '../../src/config/load.ts';
-import { LogPolicyProcessor } from '../../src/processor/LogPolicyProcessor.ts';
+import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
+import { LogPolicyProcessor } from '../../src/pipeline/LogPolicyProcessor.ts';
 import { pipeline } from '../helpers/pipeline.ts';
 
 const LOGGERS = ['server.app', 'openai', 'openai.realtime', 'ws', 'custom.quiet', '@opentelemetry/instrumentation-pino'];

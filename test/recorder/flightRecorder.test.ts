@@ -1,11 +1,11 @@
 import { context, ROOT_CONTEXT, SeverityNumber as S } from '@opentelemetry/api';
 import { BatchLogRecordProcessor, InMemoryLogRecordExporter, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { afterEach, describe, expect, test } from 'vitest';
-import { startCall } from '../../src/call/callScope.ts';
-import { CALL_ID_KEY } from '../../src/call/context.ts';
-import { loadPolicyConfig } from '../../src/config/load.ts';
-import { getLogger } from '../../src/logger/getLogger.ts';
-import { LogPolicyProcessor } from '../../src/processor/LogPolicyProcessor.ts';
+import { startCall } from '../../src/api/callScope.ts';
+import { CALL_ID_KEY } from '../../src/state/callContext.ts';
+import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
+import { getLogger } from '../../src/api/getLogger.ts';
+import { LogPolicyProcessor } from '../../src/pipeline/LogPolicyProcessor.ts';
 import { pipeline, type Pipeline } from '../helpers/pipeline.ts';
 
 /**

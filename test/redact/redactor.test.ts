@@ -1,9 +1,9 @@
 import { InMemoryLogRecordExporter, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { describe, expect, test } from 'vitest';
 import { LogPolicyConfigError } from '../../src/config/errors.ts';
-import { loadPolicyConfig } from '../../src/config/load.ts';
-import { Redactor } from '../../src/redact/redactor.ts';
-import { logPolicyProcessors } from '../../src/sdk/processors.ts';
+import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
+import { Redactor } from '../../src/pipeline/redact/Redactor.ts';
+import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
 
 function pipeline(env: Record<string, string>) {
   const exporter = new InMemoryLogRecordExporter();

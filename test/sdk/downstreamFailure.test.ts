@@ -1,8 +1,8 @@
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { describe, expect, test } from 'vitest';
-import { loadPolicyConfig } from '../../src/config/load.ts';
-import { LogPolicyProcessor } from '../../src/processor/LogPolicyProcessor.ts';
-import { logPolicyProcessors } from '../../src/sdk/processors.ts';
+import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
+import { LogPolicyProcessor } from '../../src/pipeline/LogPolicyProcessor.ts';
+import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
 import { FakeExporter } from '../helpers/fakeExporter.ts';
 
 function setup(mode: FakeExporter['mode']) {

@@ -3,9 +3,9 @@ import { trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startCall } from '../../src/call/callScope.ts';
-import { getLogger } from '../../src/logger/getLogger.ts';
-import { logPolicyProcessors } from '../../src/sdk/processors.ts';
+import { startCall } from '../../src/api/callScope.ts';
+import { getLogger } from '../../src/api/getLogger.ts';
+import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
 import { startOtlpSink, type OtlpSink, type SinkRecord } from '../helpers/otlpSink.ts';
 
 /**

@@ -1,0 +1,55 @@
+import { context, logs, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { eventRecord } from './eventRecord.ts';
+import { ATTR } from '../policy/attributes.ts';
+import { releaseCall } from './callLocal.ts';
+import { CALL_ID_KEY, callStorage } from '../state/callContext.ts';
+import { LayerContext } from './LayerContext.ts';
+
+export interface CallScope {
+  readonly id: string;
+  /** Runs `fn` inside the call: records logged in it (and across its awaits) belong to the call. */
+  run<T>(fn: () => T): T;
+  /** Emits CALL_END (the processor stamps the summary) and frees the call's state. Idempotent. */
+  end(attributes?: Attributes): void;
+}
+
+const PACKAGE_SCOPE = 'otel-log-policy';
+const lifecycle = logs.getLogger(PACKAGE_SCOPE);
+
+class Call implements CallScope {
+  readonly id: string;
+  private readonly ctx: Context;
+  private readonly span: Span;
+  private ended = false;
+
+  constructor(id: string, attributes: Attributes | undefined) {
+    this.id = id;
+    const parent = context.active();
+    // The call's span gives its records one trace id; a no-op span when tracing is off.
+    this.span = trace.getTracer(PACKAGE_SCOPE).startSpan('call', { attributes: { [ATTR.callId]: id } }, parent);
+    this.ctx = trace.setSpan(new LayerContext(parent, CALL_ID_KEY, id), this.span);
+    this.emit('CALL_START', { ...attributes, [ATTR.callId]: id }, `call ${id} started`);
+  }
+
+  run<T>(fn: () => T): T {
+    return context.with(this.ctx, () => callStorage.run(this.id, fn));
+  }
+
+  end(attributes?: Attributes): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.emit('CALL_END', { ...attributes, [ATTR.callId]: this.id }, `call ${this.id} ended`);
+    this.span.end();
+    releaseCall(this.id);
+  }
+
+  /** With the call's context passed explicitly, so the span's ids arrive even with no context manager. */
+  private emit(name: string, attributes: Attributes, message: string): void {
+    lifecycle.emit({ ...eventRecord(name, attributes, message), context: this.ctx });
+  }
+}
+
+/** Opens a call: emits CALL_START and returns the scope whose `run` carries the call id. */
+export function startCall(callId: string, attributes?: Attributes): CallScope {
+  return new Call(callId, attributes);
+}

@@ -1,0 +1,74 @@
+import { OVERFLOW_KEY, type KeyBudget } from '../state/KeyBudget.ts';
+import type { RecorderStats } from './hooks/recorder/FlightRecorder.ts';
+import { DROP_REASONS, type DropReason } from '../policy/verdict.ts';
+import type { ExportStatsSnapshot } from './export/ExportStats.ts';
+
+/** A snapshot of what the processor has done since it was created. */
+export interface PolicyStats {
+  /** Records that reached `onEmit` (records refused by `enabled()` are never built, so never seen). */
+  seen: number;
+  forwarded: number;
+  dropped: number;
+  droppedByReason: Record<DropReason, number>;
+  /** By record key; records without a key count under `(none)`, keys beyond the cap under `(overflow)`. */
+  droppedByKey: Record<string, number>;
+  /** Repeated errors let through as WARN with a count. */
+  downgraded: number;
+  callsOpen: number;
+  callsEvicted: number;
+  /** Distinct keys tracked across open calls (repeat errors, drop counts), and lookups that overflowed a cap. */
+  keysTracked: number;
+  keysOverflowed: number;
+  /** The downstream processor threw; the record is counted here, never thrown into the app. */
+  downstreamErrors: number;
+  /** The policy itself failed on a record; it was forwarded unchanged. */
+  internalErrors: number;
+  /** With `logPolicyProcessors()`: what happened to forwarded records on their way out. */
+  export?: ExportStatsSnapshot;
+  /** Open calls held to development thresholds (escalated). */
+  callsEscalated: number;
+  /** The flight recorder's counts; undefined when LOG_POLICY_RECORDER is off. */
+  recorder: RecorderStats | undefined;
+}
+
+/** Distinct keys kept in the process-wide drop counts. */
+const MAX_STAT_KEYS = 1024;
+export const NO_KEY = '(none)';
+
+export class StatsCounter {
+  seen = 0;
+  forwarded = 0;
+  dropped = 0;
+  downgraded = 0;
+  downstreamErrors = 0;
+  internalErrors = 0;
+  private readonly byReason = new Float64Array(DROP_REASONS.length);
+  private readonly byKey = new Map<string, number>();
+
+  countDrop(reasonIndex: number, key: string | undefined): void {
+    this.dropped++;
+    this.byReason[reasonIndex]!++;
+    const slot = key ?? NO_KEY;
+    const n = this.byKey.get(slot);
+    if (n !== undefined) this.byKey.set(slot, n + 1);
+    else if (this.byKey.size < MAX_STAT_KEYS) this.byKey.set(slot, 1);
+    else this.byKey.set(OVERFLOW_KEY, (this.byKey.get(OVERFLOW_KEY) ?? 0) + 1);
+  }
+
+  snapshot(callsOpen: number, callsEvicted: number, keys: KeyBudget): Omit<PolicyStats, 'callsEscalated' | 'recorder'> {
+    return {
+      seen: this.seen,
+      forwarded: this.forwarded,
+      dropped: this.dropped,
+      droppedByReason: Object.fromEntries(DROP_REASONS.map((reason, i) => [reason, this.byReason[i]!])) as Record<DropReason, number>,
+      droppedByKey: Object.fromEntries(this.byKey),
+      downgraded: this.downgraded,
+      callsOpen,
+      callsEvicted,
+      keysTracked: keys.used,
+      keysOverflowed: keys.overflowed,
+      downstreamErrors: this.downstreamErrors,
+      internalErrors: this.internalErrors,
+    };
+  }
+}

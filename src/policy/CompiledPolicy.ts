@@ -1,0 +1,93 @@
+import { SeverityNumber } from '@opentelemetry/api';
+import { thresholdFor } from '../config/directives.ts';
+import type { PolicyConfig } from '../config/policyConfig.ts';
+import { BRIDGE_SCOPES } from './attributes.ts';
+
+/** Distinct logger names (and keys) whose rules are cached; more are computed each time (hostile names stay bounded). */
+const MAX_CACHED_LOGGERS = 1024;
+const MAX_CACHED_KEYS = 1024;
+
+/** What the policy does with one key, resolved once: the hot path makes one lookup instead of four. */
+export interface KeyRules {
+  readonly macro: boolean;
+  /** `TX_*`: passes down to DEBUG with DEBUG_TX. */
+  readonly tx: boolean;
+  /** Index in the once-keys, else -1. */
+  readonly once: number;
+  /** Index in the rate limits, else -1. */
+  readonly rate: number;
+}
+
+/** The rules of a record without a key. */
+export const NO_KEY_RULES: KeyRules = Object.freeze({ macro: false, tx: false, once: -1, rate: -1 });
+
+/** A PolicyConfig prepared for the hot path: key → slot indices and a threshold cache. */
+export class CompiledPolicy {
+  readonly config: PolicyConfig;
+  readonly onceIndex: ReadonlyMap<string, number>;
+  readonly rateIndex: ReadonlyMap<string, number>;
+  readonly rateIntervals: Float64Array;
+  /** The lowest threshold any logger can have: what a bridge record (name unknown until built) is held to. */
+  readonly loosestThreshold: number;
+  private readonly thresholds = new Map<string, number>();
+  /** `enabled()`'s answer per scope: one lookup on the path every record takes. */
+  private readonly floors = new Map<string, number>();
+  private readonly keys = new Map<string, KeyRules>();
+
+  constructor(config: PolicyConfig) {
+    this.config = config;
+    this.onceIndex = new Map([...config.onceKeys].map((key, i) => [key, i]));
+    this.rateIndex = new Map([...config.rateLimits.keys()].map((key, i) => [key, i]));
+    this.rateIntervals = Float64Array.from(config.rateLimits.values());
+    this.loosestThreshold = Math.min(config.baseLevel, ...config.levelRules.map((rule) => rule.level));
+  }
+
+  thresholdOf(logger: string): number {
+    let level = this.thresholds.get(logger);
+    if (level === undefined) {
+      level = thresholdFor(logger, this.config.levelRules, this.config.baseLevel);
+      if (this.thresholds.size < MAX_CACHED_LOGGERS) this.thresholds.set(logger, level);
+    }
+    return level;
+  }
+
+  rulesOf(key: string | undefined): KeyRules {
+    if (key === undefined) return NO_KEY_RULES;
+    let rules = this.keys.get(key);
+    if (rules === undefined) {
+      rules = Object.freeze({
+        macro: this.config.macroEvents.has(key),
+        tx: key.startsWith('TX_'),
+        once: this.onceIndex.get(key) ?? -1,
+        rate: this.rateIndex.get(key) ?? -1,
+      });
+      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, rules);
+    }
+    return rules;
+  }
+
+  /**
+   * The threshold a record is actually held to. Macro events are exempt down to INFO, their own
+   * level; with DEBUG_TX, `TX_*` keys down to DEBUG. WARN and above always pass.
+   */
+  effectiveThreshold(threshold: number, mayBeMacro: boolean, mayBeTx: boolean): number {
+    let min = threshold > SeverityNumber.WARN ? SeverityNumber.WARN : threshold;
+    if (mayBeMacro && min > SeverityNumber.INFO) min = SeverityNumber.INFO;
+    if (mayBeTx && this.config.debugTx && min > SeverityNumber.DEBUG) min = SeverityNumber.DEBUG;
+    return min;
+  }
+
+  /**
+   * The lowest severity a record of this instrumentation scope can pass at, before its key is
+   * known (macro and DEBUG_TX exemptions assumed possible). Bridge scopes name their logger only
+   * in attributes, so they get the loosest threshold.
+   */
+  scopeFloor(scope: string): number {
+    let floor = this.floors.get(scope);
+    if (floor === undefined) {
+      floor = this.effectiveThreshold(BRIDGE_SCOPES.has(scope) ? this.loosestThreshold : this.thresholdOf(scope), true, true);
+      if (this.floors.size < MAX_CACHED_LOGGERS) this.floors.set(scope, floor);
+    }
+    return floor;
+  }
+}

@@ -1,0 +1,65 @@
+import { OVERFLOW_KEY, type KeyBudget } from './KeyBudget.ts';
+import { keysIn, rowOf, withRow, type FlatTable } from './flatTable.ts';
+
+/** Rows of `repeats`: error group, occurrences since the last one that passed, when that one passed. */
+export const REPEAT_STRIDE = 3;
+/** Rows of `droppedByKey`: key, records dropped. */
+export const DROP_STRIDE = 2;
+
+/**
+ * What the policy remembers about one call (or, with no id, about records outside any call).
+ * Collections are created on first use: most calls touch few of them, and 10,000 open calls
+ * must stay small (plain arrays: a small typed array costs several times its contents).
+ */
+export class CallState {
+  readonly id: string | undefined;
+  readonly startedAt: number;
+  produced = 0;
+  forwarded = 0;
+  dropped = 0;
+  budgetUsed = 0;
+  /** Once-keys spent, by the policy's once-key index: a bit each for the first 31 (a call keeps no array for them). */
+  onceBits = 0;
+  onceMore: number[] | undefined;
+  /** Indexed by the policy's rate-limit index: when that key last passed. */
+  rateLastPass: number[] | undefined;
+  repeats: FlatTable | undefined;
+  /** Indexed by the drop reason's index (the policy's DROP_REASONS); unset slots are 0. */
+  droppedByReason: number[] | undefined;
+  droppedByKey: FlatTable | undefined;
+  /** Held to the development thresholds with no budget (see escalation.ts). */
+  escalated = false;
+  /** An ERROR/FATAL or SERVER_ERROR passed: the flight recorder flushes this call's ring, also at CALL_END. */
+  failed = false;
+
+  /** Shared by every call of one processor: caps keys per call and across calls. */
+  readonly keys: KeyBudget;
+
+  constructor(id: string | undefined, startedAt: number, keys: KeyBudget) {
+    this.id = id;
+    this.startedAt = startedAt;
+    this.keys = keys;
+  }
+
+  /** Gives back the key room this call took; its maps stay readable for the CALL_END summary. */
+  releaseKeys(): void {
+    this.keys.giveBack(keysIn(this.repeats, REPEAT_STRIDE) + keysIn(this.droppedByKey, DROP_STRIDE));
+  }
+
+  countDrop(reasonIndex: number, key: string | undefined): void {
+    this.dropped++;
+    const byReason = (this.droppedByReason ??= []);
+    byReason[reasonIndex] = (byReason[reasonIndex] ?? 0) + 1;
+    if (key === undefined) return;
+    let at = rowOf(this.droppedByKey, key, DROP_STRIDE);
+    if (at < 0) {
+      const slot = this.keys.admit(this.droppedByKey === undefined ? 0 : this.droppedByKey.length / DROP_STRIDE) ? key : OVERFLOW_KEY;
+      at = slot === key ? -1 : rowOf(this.droppedByKey, slot, DROP_STRIDE);
+      if (at < 0) {
+        this.droppedByKey = withRow(this.droppedByKey, [slot, 0]);
+        at = this.droppedByKey.length - DROP_STRIDE;
+      }
+    }
+    this.droppedByKey![at + 1] = (this.droppedByKey![at + 1] as number) + 1;
+  }
+}

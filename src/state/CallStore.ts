@@ -1,0 +1,82 @@
+import type { KeyBudget } from './KeyBudget.ts';
+import { CallState } from './CallState.ts';
+
+/**
+ * Per-call state by call id, with the state of records outside calls beside it. Calls are freed
+ * when they end; calls that never end are evicted after the TTL, and the oldest beyond `maxCalls`.
+ */
+export class CallStore {
+  readonly outside: CallState;
+  /** Insertion order is start order, so the oldest calls are first. */
+  private readonly calls = new Map<string, CallState>();
+  private readonly ttlMs: number;
+  private readonly maxCalls: number;
+  private nextSweepAt: number;
+  evicted = 0;
+  readonly keys: KeyBudget;
+  /** Told about each call evicted (TTL or cap) rather than ended, so per-call extras can be freed. */
+  onEvict: ((state: CallState) => void) | undefined;
+
+  constructor(ttlMs: number, maxCalls: number, now: number, keys: KeyBudget) {
+    this.ttlMs = ttlMs;
+    this.maxCalls = maxCalls;
+    this.keys = keys;
+    this.outside = new CallState(undefined, now, keys);
+    this.nextSweepAt = now + this.sweepEvery();
+  }
+
+  get open(): number {
+    return this.calls.size;
+  }
+
+  /** The call's state, opened on first sight. */
+  get(id: string, now: number): CallState {
+    let state = this.calls.get(id);
+    if (state === undefined) {
+      if (this.calls.size >= this.maxCalls) this.evictOldest();
+      state = new CallState(id, now, this.keys);
+      this.calls.set(id, state);
+    }
+    return state;
+  }
+
+  peek(id: string): CallState | undefined {
+    return this.calls.get(id);
+  }
+
+  /** Frees the call's state and hands it back for the summary. */
+  end(id: string): CallState | undefined {
+    const state = this.calls.get(id);
+    this.calls.delete(id);
+    state?.releaseKeys();
+    return state;
+  }
+
+  /** Evicts calls older than the TTL; cheap when nothing is due. */
+  sweep(now: number): void {
+    if (now < this.nextSweepAt) return;
+    this.nextSweepAt = now + this.sweepEvery();
+    for (const [id, state] of this.calls) {
+      if (now - state.startedAt < this.ttlMs) break;
+      this.calls.delete(id);
+      state.releaseKeys();
+      this.evicted++;
+      this.onEvict?.(state);
+    }
+  }
+
+  private evictOldest(): void {
+    const oldest = this.calls.entries().next();
+    if (oldest.done === true) return;
+    const [id, state] = oldest.value;
+    state.releaseKeys();
+    this.calls.delete(id);
+    this.evicted++;
+    this.onEvict?.(state);
+  }
+
+  /** Sweep often enough that a call outlives its TTL by at most a tenth of it (and a minute at most). */
+  private sweepEvery(): number {
+    return Math.min(this.ttlMs / 10, 60_000);
+  }
+}
