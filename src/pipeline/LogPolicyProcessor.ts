@@ -6,7 +6,7 @@ import { KeyBudget } from '../state/KeyBudget.ts';
 import { CallStore } from '../state/CallStore.ts';
 import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
-import { publishGate, withdrawGate, type Gate } from './policyGate.ts';
+import { GATE_PROBE_EVENT, GateProbe, PolicyGate } from './PolicyGate.ts';
 import { ATTR } from '../policy/attributes.ts';
 import { errorGroupOf, keyOf, loggerNameOf, severityOf, type RecordFacts } from '../policy/facts.ts';
 import { CompiledPolicy } from '../policy/CompiledPolicy.ts';
@@ -51,8 +51,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private readonly exportStats: ExportStats | undefined;
   /** Flight recorder, per-call escalation, the policy's metrics: each one boolean on the hot path while off. */
   private readonly debug: DebugFeatures;
-  /** The facade's loggers emit under their own name as scope, so they are held to that scope's floor. */
-  private readonly gate: Gate = (logger, severity) => severity >= this.policy.scopeFloor(logger);
+  /** What facades bound to this processor's provider may treat as fixed: their scope's floor. */
+  private readonly gate = new PolicyGate((scope) => this.policy.scopeFloor(scope));
 
   constructor(downstream: LogRecordProcessor, options: LogPolicyProcessorOptions = {}) {
     this.downstream = downstream;
@@ -63,10 +63,10 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     this.exportStats = options.exportStats;
     this.calls = new CallStore(this.config.callTtlMs, this.config.maxCalls, this.now(), new KeyBudget(this.config.maxKeysPerCall, this.config.maxTrackedKeys));
     const { config, downstream: down, counter, calls, gate } = this;
-    this.debug = new DebugFeatures({ config, downstream: down, counter, calls, owner: this, gate });
+    this.debug = new DebugFeatures({ config, downstream: down, counter, calls, gate });
     this.calls.onEvict = (state) => this.debug.released(state);
     // While records below the floor may be built inside calls, no level is bound to a no-op up front.
-    publishGate(this, this.debug.buildsInCalls ? undefined : gate);
+    gate.fixed = !this.debug.buildsInCalls;
   }
 
   /**
@@ -76,6 +76,11 @@ export class LogPolicyProcessor implements LogRecordProcessor {
    * calls are built whatever their level; in an escalated call, down to its development floor.
    */
   enabled(options: EnabledOptions): boolean {
+    if (options.eventName === GATE_PROBE_EVENT && options.context instanceof GateProbe) {
+      // A facade asks what it may bind as no-ops; false lets the SDK ask the provider's other processors.
+      options.context.gates.push(this.gate);
+      return false;
+    }
     try {
       const scope = options.instrumentationScope.name;
       const severity = severityOf(options.severityNumber);
@@ -108,7 +113,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   }
 
   shutdown(): Promise<void> {
-    withdrawGate(this);
+    // Facades bound to this gate rebind: a shut-down provider passes nothing.
+    this.gate.changed(false);
     return this.downstream.shutdown();
   }
 

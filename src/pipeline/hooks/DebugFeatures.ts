@@ -5,7 +5,7 @@ import type { CallStore } from '../../state/CallStore.ts';
 import { callIdIn } from '../../state/callContext.ts';
 import { ESCALATED_ATTRIBUTE, escalatedConfig, escalationOf } from './escalation.ts';
 import type { PolicyConfig } from '../../config/policyConfig.ts';
-import { updateGate, type Gate } from '../policyGate.ts';
+import type { PolicyGate } from '../PolicyGate.ts';
 import { OUTCOME, PolicyMetrics } from './PolicyMetrics.ts';
 import { ATTR } from '../../policy/attributes.ts';
 import type { RecordFacts } from '../../policy/facts.ts';
@@ -20,9 +20,8 @@ export interface DebugHost {
   readonly downstream: LogRecordProcessor;
   readonly counter: StatsCounter;
   readonly calls: CallStore;
-  /** The processor and its static gate, republished when escalated calls come and go. */
-  readonly owner: object;
-  readonly gate: Gate;
+  /** The processor's gate: its answers stop being fixed while escalated calls are open. */
+  readonly gate: PolicyGate;
 }
 
 /**
@@ -132,6 +131,6 @@ export class DebugFeatures {
     const builds = this.wantsBuildsInCalls();
     if (builds === this.buildsInCalls) return;
     this.buildsInCalls = builds;
-    updateGate(this.host.owner, builds ? undefined : this.host.gate);
+    this.host.gate.changed(!builds);
   }
 }
