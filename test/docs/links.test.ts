@@ -20,7 +20,11 @@ function prose(markdown: string): string {
   let fenced = false;
   return markdown
     .split('\n')
-    .filter((line) => (line.startsWith('```') ? ((fenced = !fenced), false) : !fenced))
+    .filter((line) => {
+      if (!line.startsWith('```')) return !fenced;
+      fenced = !fenced;
+      return false;
+    })
     .join('\n')
     .replace(/`[^`\n]*`/g, '');
 }
