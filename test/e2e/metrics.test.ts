@@ -5,14 +5,19 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { fixture, REGISTER, runNode } from '../helpers/child.ts';
+import { startOtlpSink, type OtlpSink } from '../helpers/otlpSink.ts';
 import { droppedByReason, exportedTotal } from './demoOutput.ts';
 import { queryVictoriaMetrics, startStack, waitForVictoriaMetrics, type Stack, type VmSample } from './stack.ts';
 
 const DEMO = fileURLToPath(new URL('../../demo/main.ts', import.meta.url));
 
 let stack: Stack | undefined;
+let forwarding: Stack | undefined;
+let sink: OtlpSink | undefined;
 afterAll(async () => {
   await stack?.stop();
+  await forwarding?.stop();
+  await sink?.close();
 });
 
 const byOutcomeAndReason = (samples: VmSample[]): Record<string, number> =>
@@ -67,4 +72,19 @@ test("register's spans and metrics are accepted by the collector: no export erro
   expect(await accepted('metric_points')).toBeGreaterThan(0);
   const refused = await queryVictoriaMetrics(stack.victoriaMetricsUrl, 'sum(otelcol_receiver_refused_spans) + sum(otelcol_receiver_refused_metric_points)');
   expect(refused.map((s) => s.value)).toEqual([0]);
+}, 120_000);
+
+test('with OTELCOL_TRACES_EXPORTER=otlp_http/traces the collector forwards the spans to OTELCOL_TRACES_ENDPOINT', async () => {
+  sink = await startOtlpSink();
+  forwarding = await startStack({ collectorEnv: { OTELCOL_TRACES_EXPORTER: 'otlp_http/traces', OTELCOL_TRACES_ENDPOINT: sink.url } });
+  const app = await runNode(['--import', REGISTER, fixture('registerApp.ts'), 'end'], {
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: forwarding.otlpHttpUrl, OTEL_SERVICE_NAME: `forward-${randomUUID()}`, OTEL_LOG_LEVEL: 'error' },
+    timeoutMs: 30_000,
+  });
+  expect(app.code, app.stderr).toBe(0);
+  expect(app.stderr).not.toMatch(/error/i);
+  await waitForVictoriaMetrics(forwarding.victoriaMetricsUrl, 'sum(otelcol_exporter_sent_spans{exporter="otlp_http/traces"})', (s) => (s[0]?.value ?? 0) > 0);
+  // The user's endpoint got them, and nothing else: logs and metrics stay in this stack.
+  expect(sink.requests().map((r) => r.path)).toContain('/v1/traces');
+  expect(sink.requests().filter((r) => r.path !== '/v1/traces')).toEqual([]);
 }, 120_000);

@@ -122,9 +122,9 @@ async function waitHealthy(proc: Proc, url: string, timeoutMs: number): Promise<
   throw new Error(`${proc.name} not healthy at ${url} after ${timeoutMs} ms (${last}):\n${tail(proc.logFile)}`);
 }
 
-async function stopProcess(proc: Proc, timeoutMs = 10_000): Promise<void> {
+async function stopProcess(proc: Proc, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<void> {
   if (proc.exitCode !== undefined) return;
-  proc.child.kill('SIGTERM');
+  proc.child.kill(signal);
   const timer = sleep(timeoutMs).then(() => 'timeout' as const);
   if ((await Promise.race([proc.exited, timer])) === 'timeout') {
     proc.child.kill('SIGKILL');
@@ -165,7 +165,8 @@ export interface Stack {
 }
 
 export interface Restartable {
-  stop(): Promise<void>;
+  /** SIGTERM by default; SIGKILL for a crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again and resolves once it is healthy. */
   start(): Promise<void>;
 }
@@ -276,9 +277,9 @@ export async function startStack(opts: { startTimeoutMs?: number; collectorEnv?:
     victoriaLogsLog: join(dir, 'victoria-logs.log'),
     victoriaMetricsLog: join(dir, 'victoria-metrics.log'),
     stop,
-    collector: { stop: async () => running.col && (await stopProcess(running.col)), start: startCollector },
-    victoriaLogs: { stop: async () => running.vl && (await stopProcess(running.vl)), start: startVictoriaLogs },
-    victoriaMetrics: { stop: async () => running.vm && (await stopProcess(running.vm)), start: startVictoriaMetrics },
+    collector: { stop: async (signal) => running.col && (await stopProcess(running.col, signal)), start: startCollector },
+    victoriaLogs: { stop: async (signal) => running.vl && (await stopProcess(running.vl, signal)), start: startVictoriaLogs },
+    victoriaMetrics: { stop: async (signal) => running.vm && (await stopProcess(running.vm, signal)), start: startVictoriaMetrics },
   };
 }
 
