@@ -4,6 +4,7 @@ import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import { batchSettingsFromEnv } from '../config/otelEnv.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { ExportStats } from './export/ExportStats.ts';
+import { withFailureNotice, type FailureNoticeOptions } from './export/failureNotice.ts';
 import { queueDropMeterProvider } from './export/queueDropMeter.ts';
 import { RetryingExporter, type Timers } from './export/RetryingExporter.ts';
 import { LogPolicyProcessor } from './LogPolicyProcessor.ts';
@@ -18,6 +19,8 @@ export interface PolicyProcessorsOptions {
   now?: () => number;
   /** Timers of the retry buffer (tests pass fake ones). */
   timers?: Timers;
+  /** Warn when exports fail: at the first failure, then at most once a minute (register: on, to stderr). Default off. */
+  exportFailureNotice?: FailureNoticeOptions;
 }
 
 /**
@@ -37,7 +40,7 @@ export function logPolicyProcessors(options: PolicyProcessorsOptions = {}): [Log
     ...(options.timers === undefined ? {} : { timers: options.timers }),
   });
   let chain: LogRecordProcessor = new BatchLogRecordProcessor({
-    exporter,
+    exporter: options.exportFailureNotice === undefined ? exporter : withFailureNotice(exporter, options.exportFailureNotice),
     ...batchSettingsFromEnv(),
     selfObsMeterProvider: queueDropMeterProvider(stats),
   });

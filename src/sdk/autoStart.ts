@@ -10,10 +10,12 @@ import { loadRegisterConfig, type RegisterConfig } from '../config/registerConfi
 import { hookBridgedImports } from '../bridges/esmHooks.ts';
 import { flushOnExit } from './flushOnExit.ts';
 import { isRegistered } from './globals.ts';
+import { describeDestination, startupLine } from './startupLine.ts';
 import { logPolicyProcessors } from '../pipeline/assemble.ts';
 
 const PREFIX = 'otel-log-policy';
 
+/** Straight to the real stderr, never through a captured console. */
 function say(line: string): void {
   process.stderr.write(`${PREFIX}: ${line}\n`);
 }
@@ -29,10 +31,13 @@ function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; regis
   }
 }
 
-function startSdk(policy: PolicyConfig): void {
+function startSdk(policy: PolicyConfig, quiet: boolean): void {
   hookBridgedImports();
   const sdk = new NodeSDK({
-    logRecordProcessors: logPolicyProcessors({ config: policy }),
+    logRecordProcessors: logPolicyProcessors({
+      config: policy,
+      ...(quiet ? {} : { exportFailureNotice: { write: (line: string) => void process.stderr.write(line) } }),
+    }),
     instrumentations: logBridgeInstrumentations(),
     // Tracing someone already set up stays theirs.
     ...(isRegistered('trace') ? { spanProcessors: [] } : {}),
@@ -44,20 +49,33 @@ function startSdk(policy: PolicyConfig): void {
   flushOnExit({ flush: () => provider.forceFlush?.() ?? Promise.resolve(), shutdown: () => sdk.shutdown() });
 }
 
+function started(config: { policy: PolicyConfig; register: RegisterConfig }, env: NodeJS.ProcessEnv): string {
+  return startupLine({
+    policy: config.policy,
+    destination: describeDestination(env),
+    console: { captured: config.register.captureConsole, echo: config.register.consoleEcho },
+    // AUTO-CALLS: pass { enabled, paths } from LOG_POLICY_AUTO_CALLS / LOG_POLICY_CALL_PATHS here.
+    calls: undefined,
+  });
+}
+
 /**
  * What `--import otel-log-policy/register` does: start the OpenTelemetry SDK with the policy (and the
  * pino and winston bridges) unless the app has already registered a logger provider, register it in
- * both logs globals, flush on exit, and capture the console when LOG_POLICY_CAPTURE_CONSOLE=1.
+ * both logs globals, flush on exit, and capture the console when LOG_POLICY_CAPTURE_CONSOLE=1. Says
+ * so in one stderr line (and warns when exports fail) unless LOG_POLICY_QUIET=1. It adds no listener
+ * for uncaught exceptions or unhandled rejections: Node's own printing and exit codes stay.
  */
 export function autoStart(env: NodeJS.ProcessEnv = process.env): void {
   const config = loadConfigOrExit(env);
   for (const warning of config.policy.warnings) say(warning);
   try {
     if (isRegistered('logs')) {
-      say('a LoggerProvider is already registered, so register starts none; pass logPolicyProcessors() to that SDK to apply the policy');
+      if (!config.register.quiet) say('a LoggerProvider is already registered, so register starts none; pass logPolicyProcessors() to that SDK to apply the policy');
       linkApiLogsGlobal();
     } else {
-      startSdk(config.policy);
+      startSdk(config.policy, config.register.quiet);
+      if (!config.register.quiet) say(isRegistered('logs') ? started(config, env) : 'OTEL_SDK_DISABLED is set: nothing started, the console left as it is');
     }
     // With no provider (OTEL_SDK_DISABLED) captured lines would vanish: the console stays as it is.
     if (config.register.captureConsole && isRegistered('logs')) captureConsole({ echo: config.register.consoleEcho });
