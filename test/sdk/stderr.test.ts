@@ -146,6 +146,13 @@ describe('what the app writes to its terminal, with register and without', { tim
       expect(result.stderr.match(/otel-log-policy:/g)).toHaveLength(1);
     });
 
+    it('with OTEL_SDK_DISABLED=true it says nothing started, and leaves the console as it is', async () => {
+      const without = await alone('exit');
+      const result = await registered('exit', { ...capture, OTEL_SDK_DISABLED: 'true' });
+      expect(result).toMatchObject({ code: 1, stdout: without.stdout });
+      expect(result.stderr).toBe(`otel-log-policy: OTEL_SDK_DISABLED is set: nothing started, the console left as it is\n${without.stderr}`);
+    });
+
     it('a collector that refuses connections: one warning at the first failed export, with the counts', async () => {
       const port = await deadPort();
       const result = await registered('console', {
