@@ -108,6 +108,20 @@ describe('a burst of large ERRORs', () => {
     expect(refusedRequests.length).toBeLessThanOrEqual(1 + Math.ceil(Math.log2(41)));
   });
 
+  test('an ERROR with an invalid timestamp (the OTLP exporter throws serializing it) is dropped alone and counted; its batch arrives', async () => {
+    const r = await receiver(COLLECTOR_LIMIT);
+    const { policy, provider, app } = pipelineTo(r.url);
+    for (let i = 0; i < 10; i++) app.emit({ severityNumber: 17, body: `before ${i}` });
+    app.emit({ severityNumber: 17, body: 'bad time', timestamp: new Date('not a date') });
+    for (let i = 0; i < 5; i++) simulateCall(`time-${i}`, i + 1);
+    await provider.forceFlush();
+    const bodies = r.received.map((x) => String(x.body));
+    expect(bodies.filter((b) => b.startsWith('before '))).toHaveLength(10);
+    expect(bodies).not.toContain('bad time');
+    expect(r.received.filter((x) => x.eventName === 'CALL_END')).toHaveLength(5);
+    expect(policy.stats().export!).toMatchObject({ refused: 1, retryBuffered: 0 });
+  });
+
   test('a 9 MiB event name is cut to 64 characters and counted; its record and the ones behind it arrive', async () => {
     const r = await receiver(COLLECTOR_LIMIT);
     const { policy, provider, app } = pipelineTo(r.url);
