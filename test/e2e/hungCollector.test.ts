@@ -47,6 +47,8 @@ test('collector hung (SIGSTOP) for 30 s in the middle of 200 calls: every CALL_S
   // Late copies (requests the stopped collector had buffered) land within seconds of SIGCONT.
   await sleep(5_000);
   const entries = await queryVictoriaLogs(s.victoriaLogsUrl, QUERY, 100_000);
+  // The query docs/guarantees-delivery.md gives for reading without duplicates.
+  const deduped = await queryVictoriaLogs(s.victoriaLogsUrl, `${QUERY} | first 1 by (_time) partition by (log.record.uid)`, 100_000);
   const stats = policy.stats().export!;
   await provider.shutdown();
 
@@ -72,4 +74,5 @@ test('collector hung (SIGSTOP) for 30 s in the middle of 200 calls: every CALL_S
   // Harmless: every entry has an id, and the copies of one record share it (dedupe by id gives exactly the records).
   expect(entries.every((e) => typeof e['log.record.uid'] === 'string' && e['log.record.uid'] !== '')).toBe(true);
   expect(uids.size).toBe(records.size);
+  expect(deduped).toHaveLength(2 * CALLS);
 }, 300_000);
