@@ -40,12 +40,13 @@ const BLRP: readonly Rule[] = [
 export function batchSettingsFromEnv(env: Env = process.env): BatchSettings {
   const settings: BatchSettings = {};
   for (const rule of BLRP) {
-    const text = env[rule.variable]?.trim();
+    const { variable } = rule;
+    const text = env[variable]?.trim();
     if (text === undefined || text === '') continue;
     const value = /^[+]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
     const max = rule.integer ? Number.MAX_SAFE_INTEGER : MAX_TIMER_MS;
     if (!(value >= rule.min && value <= max) || (rule.integer && !Number.isInteger(value))) {
-      throw new LogPolicyConfigError(rule.variable, text, `accepted: ${rule.accepted}`);
+      throw new LogPolicyConfigError(variable, text, `accepted: ${rule.accepted}`);
     }
     settings[rule.field] = value;
   }

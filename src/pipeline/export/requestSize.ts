@@ -19,6 +19,7 @@ export const REQUEST_OVERHEAD = 32;
 /** Values nested deeper than this are counted as a flat guess (the sanitizer stops at 8). */
 const MAX_DEPTH = 16;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON.stringify escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** Bytes of `JSON.stringify(s)` in UTF-8, quotes included. */
