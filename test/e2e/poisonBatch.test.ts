@@ -1,6 +1,10 @@
 // A burst of large records against the real collector (max_request_body_size: 8 MiB) and
 // VictoriaLogs: nothing one record does may stop the records behind it.
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import type { ExportResult } from '@opentelemetry/core';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { afterAll, expect, test } from 'vitest';
+import { classifyFailure } from '../../src/pipeline/export/exportFailure.ts';
 import { policyPipeline } from './policyPipeline.ts';
 import { simulateCall } from '../fixtures/simulatedCall.ts';
 import { startStack, waitForVictoriaLogs, type Stack } from './stack.ts';
@@ -14,6 +18,18 @@ const MiB = 1024 * 1024;
 const errorBody = (tag: string, i: number, length: number) => `${tag} gateway failed #${i}: `.padEnd(length, 'x');
 /** 600 distinct errors outside a call: the per-call key cap (64) would otherwise fold most into repeats. */
 const MANY_KEYS = { LOG_POLICY_MAX_KEYS: '1024' };
+
+test('the collector answers a request over 8 MiB with HTTP 400, which the OTLP/HTTP exporter reports with the status and the package classifies as refused', async () => {
+  stack ??= await startStack();
+  const memory = new InMemoryLogRecordExporter();
+  const sdk = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: memory })] });
+  sdk.getLogger('t').emit({ severityNumber: 17, body: 'x'.repeat(9 * MiB) });
+  const exporter = new OTLPLogExporter({ url: `${stack.otlpHttpUrl}/v1/logs` });
+  const result = await new Promise<ExportResult>((resolve) => exporter.export(memory.getFinishedLogRecords(), resolve));
+  await exporter.shutdown();
+  expect((result.error as { code?: number } | undefined)?.code).toBe(400);
+  expect(classifyFailure(result.error)).toBe('refused');
+}, 60_000);
 
 test('600 ERRORs with 16,384-character bodies, then 30 calls: every record reaches VictoriaLogs', async () => {
   stack ??= await startStack();
