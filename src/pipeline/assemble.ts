@@ -3,6 +3,7 @@ import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcesso
 import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import { batchSettingsFromEnv } from '../config/otelEnv.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
+import { MAX_KEY_LENGTH } from '../policy/facts.ts';
 import { ExportStats } from './export/ExportStats.ts';
 import { withFailureNotice, type FailureNoticeOptions } from './export/failureNotice.ts';
 import { queueDropMeterProvider } from './export/queueDropMeter.ts';
@@ -37,6 +38,8 @@ export function logPolicyProcessors(options: PolicyProcessorsOptions = {}): [Log
     bufferSize: config.retryBufferSize,
     macroEvents: config.macroEvents,
     stats,
+    maxRequestBytes: config.maxExportBytes,
+    keptCaps: { maxBody: config.maxBodyLength, maxAttribute: config.maxAttributeLength, maxEventName: MAX_KEY_LENGTH },
     ...(options.timers === undefined ? {} : { timers: options.timers }),
   });
   let chain: LogRecordProcessor = new BatchLogRecordProcessor({

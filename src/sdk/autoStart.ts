@@ -5,6 +5,7 @@ import { captureConsole } from '../bridges/console.ts';
 import { logBridgeInstrumentations } from '../bridges/instrumentations.ts';
 import { LogPolicyConfigError } from '../config/errors.ts';
 import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
+import { batchSettingsFromEnv } from '../config/otelEnv.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { loadRegisterConfig, type RegisterConfig } from '../config/registerConfig.ts';
 import { hookBridgedImports } from '../bridges/esmHooks.ts';
@@ -23,7 +24,9 @@ function say(line: string): void {
 /** Reads the configuration; a bad value ends the process at start-up with code 2 and one clear line. */
 function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; register: RegisterConfig } {
   try {
-    return { policy: loadPolicyConfig(env), register: loadRegisterConfig(env) };
+    const loaded = { policy: loadPolicyConfig(env), register: loadRegisterConfig(env) };
+    batchSettingsFromEnv(env); // checked here too, so a bad OTEL_BLRP_* value is one clear line at start-up
+    return loaded;
   } catch (error) {
     if (!(error instanceof LogPolicyConfigError)) throw error;
     say(error.message);
