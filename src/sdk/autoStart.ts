@@ -10,7 +10,7 @@ import { loadRegisterConfig, type RegisterConfig } from '../config/registerConfi
 import { hookBridgedImports } from '../bridges/esmHooks.ts';
 import { flushOnExit } from './flushOnExit.ts';
 import { isRegistered } from './globals.ts';
-import { logPolicyProcessors } from '../pipeline/assemble.ts';
+import { policyProcessorsFromEnv } from './logExporters.ts';
 
 const PREFIX = 'otel-log-policy';
 
@@ -29,10 +29,12 @@ function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; regis
   }
 }
 
-function startSdk(policy: PolicyConfig): void {
+function startSdk(policy: PolicyConfig, env: NodeJS.ProcessEnv): void {
   hookBridgedImports();
   const sdk = new NodeSDK({
-    logRecordProcessors: logPolicyProcessors({ config: policy }),
+    // OTEL_LOGS_EXPORTER and the protocol variables are read there as NodeSDK reads them; a value not
+    // accepted is said on stderr like the policy's own warnings (diag is silent by default).
+    logRecordProcessors: policyProcessorsFromEnv({ config: policy }, env, say),
     instrumentations: logBridgeInstrumentations(),
     // Tracing someone already set up stays theirs.
     ...(isRegistered('trace') ? { spanProcessors: [] } : {}),
@@ -57,7 +59,7 @@ export function autoStart(env: NodeJS.ProcessEnv = process.env): void {
       say('a LoggerProvider is already registered, so register starts none; pass logPolicyProcessors() to that SDK to apply the policy');
       linkApiLogsGlobal();
     } else {
-      startSdk(config.policy);
+      startSdk(config.policy, env);
     }
     // With no provider (OTEL_SDK_DISABLED) captured lines would vanish: the console stays as it is.
     if (config.register.captureConsole && isRegistered('logs')) captureConsole({ echo: config.register.consoleEcho });

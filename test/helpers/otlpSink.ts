@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { flattenLogs, type FlatLogRecord, type OtlpLogsRequest } from './otlpJson.ts';
+import { decodeLogsProtobuf } from './otlpProtobuf.ts';
 
 /** One log record as it arrived, flattened with its resource and scope. */
 export type SinkRecord = FlatLogRecord;
@@ -14,7 +15,7 @@ export interface SinkRequest {
 export interface OtlpSink {
   /** Base URL, as for OTEL_EXPORTER_OTLP_ENDPOINT: the exporters append `/v1/logs` etc. */
   readonly url: string;
-  /** Every log record received on `/v1/logs` (OTLP/JSON), in arrival order. */
+  /** Every log record received on `/v1/logs` (OTLP/JSON or protobuf), in arrival order. */
   records(): SinkRecord[];
   /** Every request, whatever its path (traces and metrics are accepted and not decoded). */
   requests(): SinkRequest[];
@@ -24,8 +25,8 @@ export interface OtlpSink {
 }
 
 /**
- * A local OTLP/HTTP receiver on 127.0.0.1 and a free port. Decodes OTLP/JSON log requests (what
- * `@opentelemetry/exporter-logs-otlp-http` sends); answers every other request with an empty
+ * A local OTLP/HTTP receiver on 127.0.0.1 and a free port. Decodes log requests in OTLP/JSON (what
+ * `@opentelemetry/exporter-logs-otlp-http` sends) and in protobuf (`-proto`, the default); answers every other request with an empty
  * success so trace and metric exporters do not retry.
  */
 export async function startOtlpSink(): Promise<OtlpSink> {
@@ -38,9 +39,9 @@ export async function startOtlpSink(): Promise<OtlpSink> {
     const contentType = req.headers['content-type'] ?? '';
     requests.push({ path, contentType, bytes: body.length });
     const json = contentType.includes('json');
-    if (path === '/v1/logs' && json) {
+    if (path === '/v1/logs') {
       try {
-        received.push(...flattenLogs(JSON.parse(body.toString('utf8')) as OtlpLogsRequest));
+        received.push(...flattenLogs(json ? (JSON.parse(body.toString('utf8')) as OtlpLogsRequest) : decodeLogsProtobuf(body)));
       } catch {
         res.writeHead(400).end();
         return;
