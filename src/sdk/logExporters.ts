@@ -38,6 +38,25 @@ export function otlpLogExporter(protocol: OtlpProtocol): LogRecordExporter {
   }
 }
 
+/** The exporters the standard variables ask for, created; what goes where is assemblePolicyChain's `exporter` and `immediate`. */
+export interface EnvLogExporters {
+  /** The OTLP exporter (`otlp`, the default): batched, behind the retry buffer. */
+  exporter?: LogRecordExporter;
+  /** The console exporter (`console`): records printed as they pass, as NodeSDK does (a SimpleLogRecordProcessor). */
+  immediate: LogRecordExporter[];
+  warnings: string[];
+}
+
+/** OTEL_LOGS_EXPORTER and OTEL_EXPORTER_OTLP_[LOGS_]PROTOCOL → the SDK's own exporters, as NodeSDK creates them. */
+export function logExportersFromEnv(env: Env = process.env): EnvLogExporters {
+  const setting = logExportersSetting(env);
+  return {
+    ...(setting.exporters.includes('otlp') ? { exporter: otlpLogExporter(setting.protocol) } : {}),
+    immediate: setting.exporters.includes('console') ? [new ConsoleLogRecordExporter()] : [],
+    warnings: setting.warnings,
+  };
+}
+
 /**
  * logPolicyProcessors() with the environment and the warning sink given: register passes its own
  * stderr line writer, since diag is silent unless the app set a diag logger.
@@ -50,12 +69,9 @@ export function policyProcessorsFromEnv(options: PolicyProcessorsOptions, env: E
     ...(options.timers === undefined ? {} : { timers: options.timers }),
   };
   if (options.exporter !== undefined) return assemblePolicyChain({ ...common, exporter: options.exporter });
-  const setting = logExportersSetting(env);
-  for (const warning of setting.warnings) warn(warning);
-  const otlp = setting.exporters.includes('otlp') ? otlpLogExporter(setting.protocol) : undefined;
-  // Printed as they pass (a SimpleLogRecordProcessor, as NodeSDK does): nothing to batch or re-send.
-  const immediate = setting.exporters.includes('console') ? [new ConsoleLogRecordExporter()] : [];
-  return assemblePolicyChain({ ...common, ...(otlp === undefined ? {} : { exporter: otlp }), immediate });
+  const { warnings, ...exporters } = logExportersFromEnv(env);
+  for (const warning of warnings) warn(warning);
+  return assemblePolicyChain({ ...common, ...exporters });
 }
 
 /**
