@@ -36,15 +36,18 @@ export function batchSettingsFromEnv(env: Env = process.env): BatchSettings {
 export interface OtlpLogsTarget {
   variable: 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT' | 'OTEL_EXPORTER_OTLP_ENDPOINT';
   value: string;
-  /** The signal-specific variable is the full URL; the base one gets `/v1/logs` appended (as the exporter does). */
+  /**
+   * The signal-specific variable is the full URL; over HTTP the base one gets `/v1/logs` appended (as
+   * the HTTP exporters do), over gRPC it is the address as it stands.
+   */
   url: string;
 }
 
-export function otlpLogsTarget(env: Env = process.env): OtlpLogsTarget | undefined {
+export function otlpLogsTarget(env: Env = process.env, protocol: OtlpProtocol = DEFAULT_OTLP_PROTOCOL): OtlpLogsTarget | undefined {
   const logs = env['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT']?.trim();
   if (logs) return { variable: 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', value: logs, url: logs };
   const base = env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim();
-  if (base) return { variable: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: base, url: `${base.replace(/\/+$/, '')}/v1/logs` };
+  if (base) return { variable: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: base, url: protocol === 'grpc' ? base : `${base.replace(/\/+$/, '')}/v1/logs` };
   return undefined;
 }
 
