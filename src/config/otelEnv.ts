@@ -64,7 +64,7 @@ const PROTOCOLS: readonly OtlpProtocol[] = ['grpc', 'http/protobuf', 'http/json'
 /** NodeSDK's default, and its fallback for an unknown protocol. */
 export const DEFAULT_OTLP_PROTOCOL: OtlpProtocol = 'http/protobuf';
 
-/** Which log exporters the standard variables ask for, as NodeSDK 0.301 reads them. */
+/** Which log exporters the standard variables ask for, as NodeSDK (0.300, 0.301) reads them. */
 export interface LogExportersSetting {
   /** In the order given, each once; empty for `none` (or nothing accepted). */
   exporters: LogExporterName[];

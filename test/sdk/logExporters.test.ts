@@ -48,7 +48,7 @@ const STANDARD = ['OTEL_LOGS_EXPORTER', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_EXP
 describe('the log exporters chosen by the standard variables', () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  it.each(ENV_CASES)('are the ones NodeSDK 0.301 itself creates for %j', (env) => {
+  it.each(ENV_CASES)('are the ones NodeSDK itself creates for %j', (env) => {
     for (const name of STANDARD) vi.stubEnv(name, env[name] ?? '');
     // NodeSDK's own choice (its private configureLoggerProviderFromEnv, called without start(): nothing global is registered).
     const sdk = new NodeSDK({}) as unknown as {
