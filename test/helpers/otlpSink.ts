@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { flattenLogs, type FlatLogRecord, type OtlpLogsRequest } from './otlpJson.ts';
 import { decodeLogsProtobuf } from './otlpProtobuf.ts';
 
@@ -9,7 +10,9 @@ export type SinkRecord = FlatLogRecord;
 export interface SinkRequest {
   path: string;
   contentType: string;
+  /** As sent (compressed, if it was). */
   bytes: number;
+  headers: IncomingHttpHeaders;
 }
 
 export interface OtlpSink {
@@ -37,11 +40,12 @@ export async function startOtlpSink(): Promise<OtlpSink> {
   const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const contentType = req.headers['content-type'] ?? '';
-    requests.push({ path, contentType, bytes: body.length });
+    requests.push({ path, contentType, bytes: body.length, headers: req.headers });
     const json = contentType.includes('json');
     if (path === '/v1/logs') {
       try {
-        received.push(...flattenLogs(json ? (JSON.parse(body.toString('utf8')) as OtlpLogsRequest) : decodeLogsProtobuf(body)));
+        const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+        received.push(...flattenLogs(json ? (JSON.parse(raw.toString('utf8')) as OtlpLogsRequest) : decodeLogsProtobuf(raw)));
       } catch {
         res.writeHead(400).end();
         return;

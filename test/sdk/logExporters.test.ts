@@ -196,6 +196,18 @@ describe('under node --import otel-log-policy/register', { timeout: 30_000 }, ()
     expect(logRequests.every((r) => r.contentType === contentType)).toBe(true);
   });
 
+  it('the chosen exporter reads its own headers and compression variables, as in NodeSDK', async () => {
+    const before = sink.requests().length;
+    const result = await run('exporters-headers', { OTEL_EXPORTER_OTLP_LOGS_HEADERS: 'x-tenant=voice,x-region=eu', OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: 'gzip' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(requestsOf('exporters-headers').map((r) => r.body)).toContain('[CALL_END] call call-register-1 ended');
+    const logRequests = sink.requests().slice(before).filter((r) => r.path === '/v1/logs');
+    expect(logRequests.length).toBeGreaterThan(0);
+    for (const request of logRequests) {
+      expect(request.headers).toMatchObject({ 'x-tenant': 'voice', 'x-region': 'eu', 'content-encoding': 'gzip', 'content-type': 'application/x-protobuf' });
+    }
+  });
+
   it('an unknown value is one line on stderr naming the variable, what is accepted and the fallback', async () => {
     const result = await run('exporters-unknown', { OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/xml', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
     expect(result.code).toBe(0);
