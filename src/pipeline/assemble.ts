@@ -31,9 +31,19 @@ export interface PolicyChainOptions {
 export function assemblePolicyChain(options: PolicyChainOptions): [LogPolicyProcessor] {
   const config = options.config;
   const stats = new ExportStats();
-  const outputs: LogRecordProcessor[] = [];
-  if (options.exporter !== undefined) outputs.push(batched(options.exporter, options, stats));
-  for (const exporter of options.immediate ?? []) outputs.push(new SimpleLogRecordProcessor({ exporter }));
+  const exporter = options.exporter === undefined ? undefined : new RetryingExporter(options.exporter, {
+    bufferSize: config.retryBufferSize,
+    macroEvents: config.macroEvents,
+    stats,
+    ...(options.timers === undefined ? {} : { timers: options.timers }),
+  });
+  const outputs: LogRecordProcessor[] = exporter === undefined ? [] : [new BatchLogRecordProcessor({
+    exporter,
+    ...batchSettingsFromEnv(),
+    selfObsMeterProvider: queueDropMeterProvider(stats),
+  })];
+  for (const printer of options.immediate ?? []) outputs.push(new SimpleLogRecordProcessor({ exporter: printer }));
+  // One exporter: no fan-out in between. None (OTEL_LOGS_EXPORTER=none): an empty fan-out, so the policy still counts.
   let chain: LogRecordProcessor = outputs.length === 1 ? outputs[0]! : new FanOutProcessor(outputs);
   if (config.redact) chain = new RedactingProcessor(chain, { extraPattern: config.redactPattern, stats });
   chain = new SanitizingProcessor(chain, { maxBodyLength: config.maxBodyLength, maxAttributeLength: config.maxAttributeLength, stats });
@@ -43,20 +53,4 @@ export function assemblePolicyChain(options: PolicyChainOptions): [LogPolicyProc
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   return [policy];
-}
-
-/** Batch → retry buffer → `inner`, counting into `stats`. */
-function batched(inner: LogRecordExporter, options: PolicyChainOptions, stats: ExportStats): LogRecordProcessor {
-  const config = options.config;
-  const exporter = new RetryingExporter(inner, {
-    bufferSize: config.retryBufferSize,
-    macroEvents: config.macroEvents,
-    stats,
-    ...(options.timers === undefined ? {} : { timers: options.timers }),
-  });
-  return new BatchLogRecordProcessor({
-    exporter,
-    ...batchSettingsFromEnv(),
-    selfObsMeterProvider: queueDropMeterProvider(stats),
-  });
 }
