@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { context, logs, type Logger, type LoggerProvider as ApiLoggerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { ExportResult } from '@opentelemetry/core';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import {
   BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord,
 } from '@opentelemetry/sdk-logs';
@@ -61,8 +62,9 @@ export function providerOver(processor: LogRecordProcessor, policy: LogPolicyPro
   };
 }
 
+/** OTLP over HTTP with protobuf (NodeSDK's default protocol) and gzip, as a service sending to a remote collector would. */
 export function otlpExporter(sinkUrl: string): OTLPLogExporter {
-  return new OTLPLogExporter({ url: sinkUrl });
+  return new OTLPLogExporter({ url: sinkUrl, compression: CompressionAlgorithm.GZIP });
 }
 
 let contextManagerSet = false;

@@ -30,14 +30,17 @@ function copy(name: string, dir: string, force: boolean): { outcome: Outcome; de
   }
 }
 
-/** `init [DIR] [--force]`: the stack's files into the user's project; exit 0 if all were written, 1 if any was not. */
-export const init: Command = (argv, _env, out) => {
-  let parsed;
+function parseInitArgs(argv: readonly string[]) {
   try {
-    parsed = parseArgs({ args: [...argv], options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+    return parseArgs({ args: [...argv], options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error), INIT_USAGE);
   }
+}
+
+/** `init [DIR] [--force]`: the stack's files into the user's project; exit 0 if all were written, 1 if any was not. */
+export const init: Command = (argv, _env, out) => {
+  const parsed = parseInitArgs(argv);
   if (parsed.values.help === true) {
     out(INIT_USAGE);
     return 0;

@@ -37,7 +37,10 @@ function accepted(env: Record<string, string>): 'ok' | 'rejected' {
 describe('config: random strings in every variable', () => {
   test('the scan finds what loadPolicyConfig and loadRegisterConfig ask the environment for', () => {
     const asked = new Set<string>();
-    const env = new Proxy({}, { get: (_, name) => (typeof name === 'string' && asked.add(name), undefined) });
+    const env = new Proxy({}, { get: (_, name) => {
+        if (typeof name === 'string') asked.add(name);
+        return undefined;
+      } });
     loadPolicyConfig(env);
     loadRegisterConfig(env);
     expect([...asked].sort()).toEqual(VARIABLES);

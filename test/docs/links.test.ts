@@ -20,7 +20,11 @@ function prose(markdown: string): string {
   let fenced = false;
   return markdown
     .split('\n')
-    .filter((line) => (line.startsWith('```') ? ((fenced = !fenced), false) : !fenced))
+    .filter((line) => {
+      if (!line.startsWith('```')) return !fenced;
+      fenced = !fenced;
+      return false;
+    })
     .join('\n')
     .replace(/`[^`\n]*`/g, '');
 }
@@ -84,9 +88,12 @@ describe('README.md, the user page', () => {
     expect(readme).toContain('npm install otel-log-policy');
   });
 
-  test('"See your calls" still gives the browser test its query', () => {
+  test('"See your calls" still gives the browser test its query, and the same as docs/see-your-calls.md', () => {
+    // callLifecycleQuery reads docs/see-your-calls.md; the README shows the same block.
     const query = callLifecycleQuery('call-7');
-    expect(query.startsWith('call.id:"call-7" ')).toBe(true);
+    expect(query.startsWith('call.id:="call-7" ')).toBe(true);
+    const section = readme.slice(readme.indexOf('## See your calls'));
+    expect(/```logsql\n(.+)\n```/.exec(section)?.[1]?.replaceAll('CALL_ID', 'call-7')).toBe(query);
     expect(query).not.toContain('CALL_ID');
     for (const event of LIFECYCLE_EVENTS) expect(query).toContain(event);
   });

@@ -7,7 +7,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
 import { logExportersSetting } from '../../src/config/otelEnv.ts';
-import { logExportersFromEnv, logPolicyProcessors, policyProcessorsFromEnv } from '../../src/sdk/logExporters.ts';
+import { logExportersFromEnv, type logPolicyProcessors, policyProcessorsFromEnv } from '../../src/sdk/logExporters.ts';
 import { fixture, REGISTER, runNode } from '../helpers/child.ts';
 import { startOtlpSink, type OtlpSink } from '../helpers/otlpSink.ts';
 
