@@ -59,6 +59,12 @@ describe('otel-log-policy explain: the effective policy', () => {
     expect(line(base.stdout, 'batch')).toBe('scheduledDelayMillis=500 (OTEL_BLRP_*)');
     const logs = cli(['explain'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://b:4318/logs' });
     expect(line(logs.stdout, 'OTLP endpoint')).toBe('http://b:4318/logs (from OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=http://b:4318/logs)');
+    const odd = cli(['explain'], { DEBUG: 'express:*' });
+    expect(odd.code).toBe(0);
+    expect(line(odd.stdout, 'warnings')).toContain('DEBUG="express:*"');
+  });
+
+  test('the log exporters and protocol are the ones OTEL_LOGS_EXPORTER and OTEL_EXPORTER_OTLP_[LOGS_]PROTOCOL choose', () => {
     const grpc = cli(['explain'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otelcol:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_LOGS_EXPORTER: 'otlp,console' });
     expect(line(grpc.stdout, 'log exporters')).toBe('otlp over grpc (set by OTEL_EXPORTER_OTLP_PROTOCOL), console (each record printed as it passes); OTEL_LOGS_EXPORTER=otlp,console,none chooses');
     expect(line(grpc.stdout, 'OTLP endpoint')).toBe('http://otelcol:4317 (from OTEL_EXPORTER_OTLP_ENDPOINT=http://otelcol:4317)');
@@ -67,9 +73,6 @@ describe('otel-log-policy explain: the effective policy', () => {
     const bad = cli(['explain'], { OTEL_EXPORTER_OTLP_PROTOCOL: 'http' });
     expect(line(bad.stdout, 'log exporters')).toMatch(/^otlp over http\/protobuf \(set by OTEL_EXPORTER_OTLP_PROTOCOL\)/);
     expect(line(bad.stdout, 'warnings')).toBe('OTEL_EXPORTER_OTLP_PROTOCOL="http" is not accepted (accepted: grpc, http/protobuf, http/json); using http/protobuf as NodeSDK does');
-    const odd = cli(['explain'], { DEBUG: 'express:*' });
-    expect(odd.code).toBe(0);
-    expect(line(odd.stdout, 'warnings')).toContain('DEBUG="express:*"');
   });
 
   test('a bad variable prints the LogPolicyConfigError message, exit 2', () => {
