@@ -4,9 +4,9 @@ import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './command.ts';
 
 export const INIT_USAGE = `usage: otel-log-policy init [DIR] [--force]
-  Writes the collector + VictoriaLogs stack into DIR (default: the current directory):
+  Writes the collector, VictoriaLogs and VictoriaMetrics stack into DIR (default: the current directory):
     collector-config.yaml   the OpenTelemetry Collector's configuration
-    docker-compose.yml      the collector (contrib image) and VictoriaLogs, ports on 127.0.0.1 only
+    docker-compose.yml      the collector (contrib image), VictoriaLogs and VictoriaMetrics, ports on 127.0.0.1 only
   A file that is already there is kept and reported (exit code 1); --force overwrites it.`;
 
 /** The files `init` copies, as shipped at the package's root (the same files the repository runs). */
@@ -69,6 +69,6 @@ export const init: Command = (argv, _env, out) => {
   out('');
   out(`next: cd ${near(dir)} && docker compose up -d`);
   out('      then run your service with OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 node --import otel-log-policy/register app.js');
-  out('      and open http://127.0.0.1:9428/select/vmui/ (VictoriaLogs) to see its records');
+  out('      and open http://127.0.0.1:9428/select/vmui/ (VictoriaLogs) for its records, http://127.0.0.1:8428/vmui/ (VictoriaMetrics) for the metrics');
   return complete ? 0 : 1;
 };

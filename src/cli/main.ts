@@ -10,7 +10,7 @@ const COMMANDS: Readonly<Record<string, Command>> = { explain, init };
 const USAGE = `usage: otel-log-policy <command> [options]
 commands:
   explain   print the effective logging policy; with --logger/--level, explain one record's fate
-  init      write the collector + VictoriaLogs stack (collector-config.yaml, docker-compose.yml) into a directory
+  init      write the collector, VictoriaLogs and VictoriaMetrics stack (collector-config.yaml, docker-compose.yml) into a directory
 run "otel-log-policy <command> --help" for a command's options`;
 
 // Piped into `head`, stdout closes early: that ends the output, it is not a failure.
