@@ -12,7 +12,7 @@ import { hookBridgedImports } from '../bridges/esmHooks.ts';
 import { flushOnExit } from './flushOnExit.ts';
 import { isRegistered } from './globals.ts';
 import { describeDestination, startupLine } from './startupLine.ts';
-import { logPolicyProcessors } from '../pipeline/assemble.ts';
+import { policyProcessorsFromEnv } from './logExporters.ts';
 
 const PREFIX = 'otel-log-policy';
 
@@ -34,13 +34,16 @@ function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; regis
   }
 }
 
-function startSdk(policy: PolicyConfig, quiet: boolean): void {
+function startSdk(policy: PolicyConfig, quiet: boolean, env: NodeJS.ProcessEnv): void {
   hookBridgedImports();
   const sdk = new NodeSDK({
-    logRecordProcessors: logPolicyProcessors({
-      config: policy,
-      ...(quiet ? {} : { exportFailureNotice: { write: (line: string) => void process.stderr.write(line) } }),
-    }),
+    // OTEL_LOGS_EXPORTER and the protocol variables are read there as NodeSDK reads them; a value not
+    // accepted is said on stderr like the policy's own warnings (diag is silent by default).
+    logRecordProcessors: policyProcessorsFromEnv(
+      { config: policy, ...(quiet ? {} : { exportFailureNotice: { write: (line: string) => void process.stderr.write(line) } }) },
+      env,
+      say,
+    ),
     instrumentations: logBridgeInstrumentations(),
     // Tracing someone already set up stays theirs.
     ...(isRegistered('trace') ? { spanProcessors: [] } : {}),
@@ -77,7 +80,7 @@ export function autoStart(env: NodeJS.ProcessEnv = process.env): void {
       if (!config.register.quiet) say('a LoggerProvider is already registered, so register starts none; pass logPolicyProcessors() to that SDK to apply the policy');
       linkApiLogsGlobal();
     } else {
-      startSdk(config.policy, config.register.quiet);
+      startSdk(config.policy, config.register.quiet, env);
       if (!config.register.quiet) say(isRegistered('logs') ? started(config, env) : 'OTEL_SDK_DISABLED is set: nothing started, the console left as it is');
     }
     // With no provider (OTEL_SDK_DISABLED) captured lines would vanish: the console stays as it is.
