@@ -1,6 +1,7 @@
 import { SeverityNumber, type AnyValue, type Attributes } from '@opentelemetry/api';
 import type { KeyRules } from './CompiledPolicy.ts';
 import { ATTR, BRIDGE_SCOPES } from './attributes.ts';
+import { TEMPLATE_MAX_LENGTH, templateOf } from './template.ts';
 
 /** What the policy needs to know about one record, resolved once per record. */
 export interface RecordFacts {
@@ -8,6 +9,8 @@ export interface RecordFacts {
   /** The call id came from the context, not the record: stamp it on the record if it passes. */
   callIdFromContext: boolean;
   key: string | undefined;
+  /** A record without a key: its message template (the `log.template` attribute, else computed from a string body). */
+  template: string | undefined;
   /** What the policy does with the key (macro, TX, once, rate limit). */
   rules: KeyRules;
   logger: string;
@@ -45,6 +48,13 @@ export function keyOf(attributes: Attributes, eventName: string | undefined, bod
   return bodyTag(body);
 }
 
+/** Template of a keyless record: a `log.template` attribute (cut to the cap), else the string body's. */
+export function templateFor(attributes: Attributes, body: AnyValue | undefined): string | undefined {
+  const given = attributes[ATTR.template];
+  if (typeof given === 'string' && given !== '') return given.length > TEMPLATE_MAX_LENGTH ? given.slice(0, TEMPLATE_MAX_LENGTH) : given;
+  return typeof body === 'string' ? templateOf(body) : undefined;
+}
+
 /** Logger name: the scope name; for the pino/winston bridges the `name`, then `logger.name` attribute. */
 export function loggerNameOf(scopeName: string, attributes: Attributes): string {
   if (!BRIDGE_SCOPES.has(scopeName)) return scopeName;
@@ -56,10 +66,10 @@ export function severityOf(severityNumber: number | undefined): number {
   return severityNumber === undefined || severityNumber === SeverityNumber.UNSPECIFIED ? SeverityNumber.INFO : severityNumber;
 }
 
-/** Errors with the same key repeat each other; without a key, the same logger and exception type (or message). */
-export function errorGroupOf(key: string | undefined, logger: string, attributes: Attributes, body: AnyValue | undefined): string {
+/** Errors with the same key repeat each other; without a key, the same logger and exception type (or message template). */
+export function errorGroupOf(key: string | undefined, logger: string, attributes: Attributes, body: AnyValue | undefined, template?: string): string {
   if (key !== undefined) return key;
   const type = attributes[ATTR.exceptionType];
-  const what = typeof type === 'string' ? type : typeof body === 'string' ? body.slice(0, MAX_KEY_LENGTH) : '';
+  const what = typeof type === 'string' ? type : template ?? (typeof body === 'string' ? body.slice(0, MAX_KEY_LENGTH) : '');
   return `${logger}|${what}`;
 }

@@ -111,7 +111,8 @@ describe('otel-log-policy explain --logger --level: one record', () => {
     expect(line(off.stdout, 'verdict', 'record')).toMatch(/^DROPPED by threshold/);
     const on = cli(['explain', '--logger', 'server.media_ws_ai', '--level', 'debug', '--key', 'TX_SLOW', '--call'], { DEBUG_TX: '1' });
     expect(line(on.stdout, 'threshold', 'record')).toContain('but DEBUG_TX=1 lets TX_* keys pass down to DEBUG');
-    expect(thens(on.stdout).at(-1)).toBe("once the call has used its budget of 20: DROPPED by budget (the call's budget is used up)");
+    // The call tail (LOG_POLICY_CALL_TAIL, 5 of the 20 by default) keeps the last such records for CALL_END.
+    expect(thens(on.stdout).at(-1)).toBe("once the call has used the 15 of its budget of 20 not kept for its tail: HELD in the call's tail: the last 5 such records are sent just before CALL_END, older ones DROPPED by budget");
   });
 
   test('a macro at INFO on a noisy logger: the macro exemption, then its once-key', () => {
@@ -133,7 +134,9 @@ describe('otel-log-policy explain --logger --level: one record', () => {
   test('INFO inside a call counts against the budget; outside a call it does not', () => {
     const inCall = cli(['explain', '--logger', 'server.crm', '--level', 'info', '--call']);
     expect(line(inCall.stdout, 'threshold', 'record')).toContain('from the base level (no rule covers this logger); INFO ≥ INFO: passes');
-    expect(thens(inCall.stdout)).toEqual(['a second one right after: PASSES', "once the call has used its budget of 20: DROPPED by budget (the call's budget is used up)"]);
+    expect(thens(inCall.stdout)).toEqual(['a second one right after: PASSES', "once the call has used the 15 of its budget of 20 not kept for its tail: HELD in the call's tail: the last 5 such records are sent just before CALL_END, older ones DROPPED by budget"]);
+    const noTail = cli(['explain', '--logger', 'server.crm', '--level', 'info', '--call'], { LOG_POLICY_CALL_TAIL: '0' });
+    expect(thens(noTail.stdout).at(-1)).toBe("once the call has used its budget of 20: DROPPED by budget (the call's budget is used up)");
     const outside = cli(['explain', '--logger', 'server.crm', '--level', 'info']);
     expect(line(outside.stdout, 'call budget', 'record')).toBe('not counted: the budget applies inside calls only');
     expect(thens(outside.stdout)).toEqual(['a second one right after: PASSES']);
