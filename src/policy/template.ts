@@ -67,6 +67,13 @@ export function templateOf(text: string, meter?: TemplateMeter): string {
       space = false;
     }
   };
+  // Held punctuation before a space or the end is written, unless it is a base64 run's `=` padding.
+  const writeHeld = (at: number): void => {
+    let padding = true;
+    for (let j = held; j < at && padding; j++) padding = text.charCodeAt(j) === 61;
+    if (!padding) out += text.slice(held, at);
+    held = -1;
+  };
   const placeholder = (at: number, what: string): void => {
     // `<n>:<n>` is one placeholder: the punctuation between two of them goes with them.
     if (afterPlaceholder && held >= 0 && !space) {
@@ -90,7 +97,7 @@ export function templateOf(text: string, meter?: TemplateMeter): string {
     }
     if (c <= 32 || c === 127) {
       // Control characters count as whitespace; runs of it as one space.
-      if (held >= 0) lead(i);
+      if (held >= 0) writeHeld(i);
       space = out.length > 0;
       afterPlaceholder = false;
       i++;
@@ -118,9 +125,9 @@ export function templateOf(text: string, meter?: TemplateMeter): string {
       // A quoted string (an apostrophe inside a word, as in "don't", opens none).
       const start = i;
       for (i++; i < end; i++) {
-        steps++;
         const q = text.charCodeAt(i);
         if (q === c || q === 10 || q === 13) break;
+        steps++;
         if (q === 92 /* \ */) i++;
       }
       if (i < end && text.charCodeAt(i) === c) i++;
@@ -144,12 +151,7 @@ export function templateOf(text: string, meter?: TemplateMeter): string {
     afterPlaceholder = false;
     i++;
   }
-  // Held punctuation at the end is written, unless it is a base64 run's `=` padding.
-  if (held >= 0) {
-    let padding = true;
-    for (let j = held; j < i && padding; j++) padding = text.charCodeAt(j) === 61;
-    if (!padding) out += text.slice(held, i);
-  }
+  if (held >= 0) writeHeld(i);
   if (meter !== undefined) meter.steps += steps;
   if (out.length > TEMPLATE_MAX_LENGTH) {
     out = out.slice(0, TEMPLATE_MAX_LENGTH);
