@@ -28,16 +28,27 @@ export interface TemplateMeter {
   steps: number;
 }
 
-// Character classes by code: 1 letter/underscore/non-ASCII, 2 digit, 0 anything else.
+/** Character classes of ASCII codes: 1 letter, `_` or `-`; 2 digit; 3 punctuation that joins placeholders; 0 other. */
+const CLASS = new Uint8Array(128);
+for (let c = 65; c <= 90; c++) CLASS[c] = 1;
+for (let c = 97; c <= 122; c++) CLASS[c] = 1;
+for (let c = 48; c <= 57; c++) CLASS[c] = 2;
+CLASS[95] = 1; // _
+CLASS[45] = 1; // -
+// Between two placeholders these vanish with them: `12:34:56.789`, `a/b+c=`, `10.0.0.1`, `1,024`.
+for (const c of '.:/+=,') CLASS[c.charCodeAt(0)] = 3;
+
+/** Word characters: letters, digits, `_`, `-` and anything beyond ASCII (1 or 2), else 0. */
 function wordClass(c: number): number {
-  if (c >= 48 && c <= 57) return 2;
-  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 /* - */ || c >= 128) return 1;
-  return 0;
+  if (c >= 128) return 1;
+  const k = CLASS[c]!;
+  return k === 3 ? 0 : k;
 }
 
-/** Punctuation that may sit between two placeholders and vanish with them: `12:34:56.789`, `a/b+c=`, `10.0.0.1`. */
-function joins(c: number): boolean {
-  return c === 46 /* . */ || c === 58 /* : */ || c === 47 /* / */ || c === 43 /* + */ || c === 61 /* = */ || c === 44 /* , */;
+/** A run of `=` (a base64 run's padding) in text[from, to)? */
+function padding(text: string, from: number, to: number): boolean {
+  for (let j = from; j < to; j++) if (text.charCodeAt(j) !== 61) return false;
+  return true;
 }
 
 /**
@@ -45,67 +56,57 @@ function joins(c: number): boolean {
  * strings → `"<s>"`, an object or array literal and anything after the first line → `…`,
  * control characters and runs of whitespace → one space, adjacent placeholders joined by
  * punctuation (`12:34:56.789`) → one. Lines differing only in numbers or ids share a template.
+ *
+ * Written for speed, as it runs on every keyless record: the output is the input's verbatim
+ * stretches (`text.slice(from, i)`, taken only where something is replaced) and placeholders;
+ * no closures, no per-character string building.
  */
 export function templateOf(text: string, meter?: TemplateMeter): string {
   const end = text.length < TEMPLATE_SCAN ? text.length : TEMPLATE_SCAN;
   let out = '';
+  /** Start of the verbatim stretch not yet copied to `out`. */
+  let from = 0;
   let steps = 0;
-  let space = false;
-  /** The last thing written was a placeholder; `held` is where joining punctuation after it starts (-1: none). */
+  /** The output so far ends in a space (or is empty): more whitespace is dropped. */
+  let ws = true;
+  /** The last piece was a placeholder; `held` is where punctuation right after it starts (-1: none). */
   let afterPlaceholder = false;
   let held = -1;
   let i = 0;
+  let replacement: string | undefined;
 
-  // Writes what is pending before the next piece: held punctuation, then one space.
-  const lead = (at: number): void => {
-    if (held >= 0) {
-      out += text.slice(held, at);
-      held = -1;
-    }
-    if (space) {
-      if (out.length > 0) out += ' ';
-      space = false;
-    }
-  };
-  // Held punctuation before a space or the end is written, unless it is a base64 run's `=` padding.
-  const writeHeld = (at: number): void => {
-    let padding = true;
-    for (let j = held; j < at && padding; j++) padding = text.charCodeAt(j) === 61;
-    if (!padding) out += text.slice(held, at);
-    held = -1;
-  };
-  const placeholder = (at: number, what: string): void => {
-    // `<n>:<n>` is one placeholder: the punctuation between two of them goes with them.
-    if (afterPlaceholder && held >= 0 && !space) {
-      held = -1;
-      return;
-    }
-    lead(at);
-    out += what;
-    afterPlaceholder = true;
-  };
-
-  while (i < end && out.length < TEMPLATE_MAX_LENGTH) {
+  while (i < end && out.length + (i - from) < TEMPLATE_MAX_LENGTH) {
     steps++;
     const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      // Anything after the first line (stack traces, dumps) is not part of the template.
-      held = -1;
-      if (out.length > 0) out += ` ${REST_PLACEHOLDER}`;
-      i = end;
-      break;
-    }
     if (c <= 32 || c === 127) {
-      // Control characters count as whitespace; runs of it as one space.
-      if (held >= 0) writeHeld(i);
-      space = out.length > 0;
+      if (c === 10 || c === 13) {
+        // Anything after the first line (stack traces, dumps) is not part of the template.
+        out += text.slice(from, afterPlaceholder && held >= 0 && padding(text, held, i) ? held : i);
+        if (out.length > 0) out += ws ? REST_PLACEHOLDER : ` ${REST_PLACEHOLDER}`;
+        from = i = end;
+        break;
+      }
+      // Control characters count as whitespace; a run of it as one space. A single plain space is kept as it is.
+      if (afterPlaceholder && held >= 0 && padding(text, held, i)) {
+        out += text.slice(from, held);
+        from = i;
+      }
       afterPlaceholder = false;
-      i++;
+      held = -1;
+      if (!ws && c === 32) {
+        ws = true;
+        i++;
+        continue;
+      }
+      out += text.slice(from, i);
+      if (!ws) out += ' ';
+      ws = true;
+      from = ++i;
       continue;
     }
     const kind = wordClass(c);
+    const start = i;
     if (kind !== 0) {
-      const start = i;
       let digit = kind === 2;
       for (i++; i < end; i++) {
         const k = wordClass(text.charCodeAt(i));
@@ -113,17 +114,15 @@ export function templateOf(text: string, meter?: TemplateMeter): string {
         if (k === 2) digit = true;
         steps++;
       }
-      if (digit || i - start > LONG_WORD) placeholder(start, PLACEHOLDER);
-      else {
-        lead(start);
-        out += text.slice(start, i);
+      if (!digit && i - start <= LONG_WORD) {
         afterPlaceholder = false;
+        held = -1;
+        ws = false;
+        continue;
       }
-      continue;
-    }
-    if (c === 34 /* " */ || c === 96 /* ` */ || (c === 39 /* ' */ && (i === 0 || wordClass(text.charCodeAt(i - 1)) === 0))) {
+      replacement = PLACEHOLDER;
+    } else if (c === 34 /* " */ || c === 96 /* ` */ || (c === 39 /* ' */ && (i === 0 || wordClass(text.charCodeAt(i - 1)) === 0))) {
       // A quoted string (an apostrophe inside a word, as in "don't", opens none).
-      const start = i;
       for (i++; i < end; i++) {
         const q = text.charCodeAt(i);
         if (q === c || q === 10 || q === 13) break;
@@ -131,33 +130,37 @@ export function templateOf(text: string, meter?: TemplateMeter): string {
         if (q === 92 /* \ */) i++;
       }
       if (i < end && text.charCodeAt(i) === c) i++;
-      placeholder(start, c === 34 ? `"${STRING_PLACEHOLDER}"` : c === 96 ? `\`${STRING_PLACEHOLDER}\`` : `'${STRING_PLACEHOLDER}'`);
-      continue;
-    }
-    if (c === 123 /* { */ || (c === 91 /* [ */ && i + 1 < end && (text.charCodeAt(i + 1) === 123 || text.charCodeAt(i + 1) === 34))) {
+      replacement = c === 34 ? `"${STRING_PLACEHOLDER}"` : c === 96 ? `\`${STRING_PLACEHOLDER}\`` : `'${STRING_PLACEHOLDER}'`;
+    } else if (c === 123 /* { */ || (c === 91 /* [ */ && i + 1 < end && (text.charCodeAt(i + 1) === 123 || text.charCodeAt(i + 1) === 34))) {
       // An object or array literal: data, not template.
-      placeholder(i, REST_PLACEHOLDER);
       i = end;
-      break;
-    }
-    if (afterPlaceholder && !space && joins(c)) {
-      // Held back: dropped if another placeholder follows (`12:34`), written otherwise.
-      if (held < 0) held = i;
+      replacement = REST_PLACEHOLDER;
+    } else {
+      // Punctuation: right after a placeholder it is held (dropped if another placeholder follows, as in `12:34`).
+      if (afterPlaceholder && CLASS[c] === 3) {
+        if (held < 0) held = i;
+      } else {
+        afterPlaceholder = false;
+        held = -1;
+      }
+      ws = false;
       i++;
       continue;
     }
-    lead(i);
-    out += text[i];
-    afterPlaceholder = false;
-    i++;
+    // A placeholder; one right after another, joined by punctuation only, merges with it.
+    if (afterPlaceholder && held >= 0) out += text.slice(from, held);
+    else out += text.slice(from, start) + replacement;
+    from = i;
+    afterPlaceholder = true;
+    held = -1;
+    ws = false;
   }
-  if (held >= 0) writeHeld(i);
+  if (from < i) out += text.slice(from, afterPlaceholder && held >= 0 && padding(text, held, i) ? held : i);
   if (meter !== undefined) meter.steps += steps;
-  if (out.length > TEMPLATE_MAX_LENGTH) {
-    out = out.slice(0, TEMPLATE_MAX_LENGTH);
-    // Never end on half a surrogate pair.
-    const last = out.charCodeAt(out.length - 1);
-    if (last >= 0xd800 && last <= 0xdbff) out = out.slice(0, -1);
-  }
-  return out;
+  // The cap, then no trailing space, and never half a surrogate pair at the end.
+  if (out.length > TEMPLATE_MAX_LENGTH) out = out.slice(0, TEMPLATE_MAX_LENGTH);
+  let cut = out.length;
+  if (cut > 0 && out.charCodeAt(cut - 1) === 32) cut--;
+  if (cut > 0 && out.charCodeAt(cut - 1) >= 0xd800 && out.charCodeAt(cut - 1) <= 0xdbff) cut--;
+  return cut === out.length ? out : out.slice(0, cut);
 }

@@ -143,6 +143,26 @@ describe('otel-log-policy explain --logger --level: one record', () => {
   });
 });
 
+describe('otel-log-policy explain --line: the template key and the rule that acts on a line', () => {
+  test('a per-frame line: its template, the template limit, then the budget share and tail inside a call', () => {
+    const { code, stdout } = cli(['explain', '--line', 'Received media message with timestamp: 1234ms', '--call']);
+    expect(code).toBe(0);
+    expect(line(stdout, 'template', 'record')).toBe('"Received media message with timestamp: <n>" (log.template: the line\'s key, numbers, ids and quoted strings replaced)');
+    expect(line(stdout, 'template limit', 'record')).toContain('the first 3 pass, then one per 10s per call');
+    expect(line(stdout, 'budget share', 'record')).toBe('one key or template may spend 5 of the 20 (LOG_POLICY_TEMPLATE_SHARE=25%)');
+    expect(thens(stdout)).toContain('record 4 right after: DROPPED by template (its key or template already passed its first few, and one passed less than the interval ago)');
+    expect(thens(stdout)).toContain('one 10s after the first: PASSES with log.suppressed_count=1');
+  });
+
+  test('development: no template limit; a tagged line has its tag as key and no template', () => {
+    const dev = cli(['explain', '--line', 'frame 1234'], { DEBUG: '0' });
+    expect(line(dev.stdout, 'template limit', 'record')).toBe('off in this mode (LOG_POLICY_TEMPLATE_LIMIT=none)');
+    const tagged = cli(['explain', '--line', '[TX_SLOW] q=3', '--level', 'warn']);
+    expect(line(tagged.stdout, 'template', 'record')).toContain('none: the key TX_SLOW stands for the line');
+    expect(line(tagged.stdout, 'template limit', 'record')).toBe("none: TX_SLOW's own once-key or rate limit wins");
+  });
+});
+
 describe('otel-log-policy: bad command lines exit 2', () => {
   test.each([
     [['explain', '--level', 'info'], '--logger and --level go together'],
