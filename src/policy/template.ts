@@ -62,7 +62,7 @@ function padding(text: string, from: number, to: number): boolean {
  * no closures, no per-character string building.
  */
 export function templateOf(text: string, meter?: TemplateMeter): string {
-  const end = text.length < TEMPLATE_SCAN ? text.length : TEMPLATE_SCAN;
+  const end = Math.min(text.length, TEMPLATE_SCAN);
   let out = '';
   /** Start of the verbatim stretch not yet copied to `out`. */
   let from = 0;

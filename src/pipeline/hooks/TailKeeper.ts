@@ -2,7 +2,7 @@ import type { Context } from '@opentelemetry/api';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { Forward } from './PolicyHook.ts';
 import type { CallState } from '../../state/CallState.ts';
-import { CallTail, type TailEntry } from '../../state/CallTail.ts';
+import { CallTail } from '../../state/CallTail.ts';
 import { ATTR } from '../../policy/attributes.ts';
 import type { RecordFacts } from '../../policy/facts.ts';
 
