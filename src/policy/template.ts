@@ -37,12 +37,12 @@ CLASS[95] = 1; // _
 CLASS[45] = 1; // -
 // Between two placeholders these vanish with them: `12:34:56.789`, `a/b+c=`, `10.0.0.1`, `1,024`.
 for (const c of '.:/+=,') CLASS[c.charCodeAt(0)] = 3;
+/** The same for words: 1 letter (or anything beyond ASCII), 2 digit, 0 not part of a word. */
+const WORD = CLASS.map((k) => (k === 3 ? 0 : k));
 
-/** Word characters: letters, digits, `_`, `-` and anything beyond ASCII (1 or 2), else 0. */
-function wordClass(c: number): number {
-  if (c >= 128) return 1;
-  const k = CLASS[c]!;
-  return k === 3 ? 0 : k;
+/** May a quote open after this character? (Not after a word character: `don't`.) */
+function isWordEnd(c: number): boolean {
+  return c < 128 && WORD[c] === 0;
 }
 
 /** A run of `=` (a base64 run's padding) in text[from, to)? */
@@ -104,24 +104,26 @@ export function templateOf(text: string, meter?: TemplateMeter): string {
       from = ++i;
       continue;
     }
-    const kind = wordClass(c);
+    const kind = c < 128 ? WORD[c]! : 1;
     const start = i;
     if (kind !== 0) {
-      let digit = kind === 2;
+      // The hot loop: a table lookup per character, the digit flag or-ed in.
+      let digit = kind;
       for (i++; i < end; i++) {
-        const k = wordClass(text.charCodeAt(i));
+        const d = text.charCodeAt(i);
+        const k = d < 128 ? WORD[d]! : 1;
         if (k === 0) break;
-        if (k === 2) digit = true;
-        steps++;
+        digit |= k;
       }
-      if (!digit && i - start <= LONG_WORD) {
+      steps += i - start - 1;
+      if ((digit & 2) === 0 && i - start <= LONG_WORD) {
         afterPlaceholder = false;
         held = -1;
         ws = false;
         continue;
       }
       replacement = PLACEHOLDER;
-    } else if (c === 34 /* " */ || c === 96 /* ` */ || (c === 39 /* ' */ && (i === 0 || wordClass(text.charCodeAt(i - 1)) === 0))) {
+    } else if (c === 34 /* " */ || c === 96 /* ` */ || (c === 39 /* ' */ && (i === 0 || isWordEnd(text.charCodeAt(i - 1))))) {
       // A quoted string (an apostrophe inside a word, as in "don't", opens none).
       for (i++; i < end; i++) {
         const q = text.charCodeAt(i);
