@@ -160,10 +160,11 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     const inRecord = typeof rawCall === 'string' || typeof rawCall === 'number';
     const callId = inRecord ? String(rawCall) : callIdIn(context);
     const key = keyOf(attributes, record.eventName, record.body);
-    const template = key === undefined ? templateFor(attributes, record.body) : undefined;
     const rules = this.policy.rulesOf(key);
     const logger = loggerNameOf(record.instrumentationScope.name, attributes);
     const severity = severityOf(record.severityNumber);
+    // A keyless record's template, unless the threshold drops it anyway (bridge records reach onEmit below it).
+    const template = key === undefined && this.mayPassThreshold(logger, severity) ? templateFor(attributes, record.body) : undefined;
     return {
       callId,
       callIdFromContext: !inRecord && callId !== undefined,
@@ -215,6 +216,12 @@ export class LogPolicyProcessor implements LogRecordProcessor {
       stampCallEnd(record, state, now);
     }
     return true;
+  }
+
+  /** Can a keyless record of this logger and severity pass its threshold (in any call, escalated ones included)? */
+  private mayPassThreshold(logger: string, severity: number): boolean {
+    return severity >= SeverityNumber.WARN || severity >= this.policy.thresholdOf(logger)
+      || (this.escalation.open > 0 && severity >= this.escalation.policy.thresholdOf(logger));
   }
 
   private released(state: CallState): void {
