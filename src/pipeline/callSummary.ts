@@ -20,7 +20,7 @@ export function callSummary(state: CallState, now: number): Attributes {
     // Maps are valid OTLP attribute values (kvlist); the Attributes type does not say so.
     [ATTR.droppedByKey]: droppedByKey(state) as unknown as string,
     [ATTR.droppedByReason]: byReason as unknown as string,
-    [ATTR.suppressedTemplates]: topSuppressed(state) as unknown as string,
+    [ATTR.suppressedTemplates]: topSuppressed(state),
     [ATTR.tailCount]: state.tailSent,
   };
 }
@@ -28,7 +28,11 @@ export function callSummary(state: CallState, now: number): Attributes {
 /** Keys and templates the template limit suppressed most in this call, most first. */
 export const TOP_SUPPRESSED = 5;
 
-function topSuppressed(state: CallState): Record<string, number> {
+/**
+ * `["2997 Received media message with timestamp: <n>", …]`: a list of strings rather than a map,
+ * because templates are the app's text and the redaction step redacts values, not map keys.
+ */
+function topSuppressed(state: CallState): string[] {
   const table = state.templates ?? [];
   const rows: [string, number][] = [];
   for (let i = 0; i < table.length; i += TEMPLATE_STRIDE) {
@@ -36,7 +40,7 @@ function topSuppressed(state: CallState): Record<string, number> {
     if (n > 0) rows.push([table[i] as string, n]);
   }
   rows.sort((a, b) => b[1] - a[1]);
-  return Object.fromEntries(rows.slice(0, TOP_SUPPRESSED));
+  return rows.slice(0, TOP_SUPPRESSED).map(([template, n]) => `${n} ${template}`);
 }
 
 function droppedByKey(state: CallState): Record<string, number> {

@@ -11,7 +11,7 @@ export const ATTR = {
   template: 'log.template',
   /** On a record the template limit let through: records of its key or template suppressed since the last one. */
   suppressedCount: 'log.suppressed_count',
-  /** On CALL_END: the most suppressed keys and templates of the call, with their counts. */
+  /** On CALL_END: the most suppressed keys and templates of the call, as "COUNT TEMPLATE" strings, most first. */
   suppressedTemplates: 'log.suppressed_templates',
   /** On CALL_END: records past the budget kept for the call's end and sent before it. */
   tailCount: 'log.tail_count',
