@@ -62,7 +62,7 @@ export function explainRecord(config: PolicyConfig, question: RecordQuestion): s
     logger: question.logger,
     severity,
     isMacro: rules.macro,
-    errorGroup: severity >= SeverityNumber.ERROR ? errorGroupOf(key, question.logger, {}, question.line, template) : undefined,
+    errorGroup: severity >= SeverityNumber.ERROR ? errorGroupOf(key, question.logger, {}, question.line) : undefined,
   };
   const level = levelLabel(severity);
   const lines = [field('record', `logger=${question.logger} level=${level}${key === undefined ? '' : ` key=${key}`}, ${question.inCall ? 'inside a call' : 'outside any call'}`)];

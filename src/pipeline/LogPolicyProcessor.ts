@@ -174,7 +174,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
       logger,
       severity,
       isMacro: rules.macro,
-      errorGroup: severity >= SeverityNumber.ERROR ? errorGroupOf(key, logger, attributes, record.body, template) : undefined,
+      errorGroup: severity >= SeverityNumber.ERROR ? errorGroupOf(key, logger, attributes, record.body) : undefined,
     };
   }
 

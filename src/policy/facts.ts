@@ -66,10 +66,10 @@ export function severityOf(severityNumber: number | undefined): number {
   return severityNumber === undefined || severityNumber === SeverityNumber.UNSPECIFIED ? SeverityNumber.INFO : severityNumber;
 }
 
-/** Errors with the same key repeat each other; without a key, the same logger and exception type (or message template). */
-export function errorGroupOf(key: string | undefined, logger: string, attributes: Attributes, body: AnyValue | undefined, template?: string): string {
+/** Errors with the same key repeat each other; without a key, the same logger and exception type (or message). */
+export function errorGroupOf(key: string | undefined, logger: string, attributes: Attributes, body: AnyValue | undefined): string {
   if (key !== undefined) return key;
   const type = attributes[ATTR.exceptionType];
-  const what = typeof type === 'string' ? type : template ?? (typeof body === 'string' ? body.slice(0, MAX_KEY_LENGTH) : '');
+  const what = typeof type === 'string' ? type : typeof body === 'string' ? body.slice(0, MAX_KEY_LENGTH) : '';
   return `${logger}|${what}`;
 }

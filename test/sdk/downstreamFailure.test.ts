@@ -38,8 +38,7 @@ describe('downstream failure never blocks or throws into emit', () => {
     const { inner, policy, provider, logger } = setup('throw');
     for (let i = 0; i < 30; i++) {
       expect(() => logger.emit({ severityNumber: 9, body: `record ${i}` })).not.toThrow();
-      // Thirty distinct errors (a key each): keyless "error 1", "error 2" would be one repeated error by their template.
-      expect(() => logger.emit({ severityNumber: 17, body: `[E${i}] failed` })).not.toThrow();
+      expect(() => logger.emit({ severityNumber: 17, body: `error ${i}` })).not.toThrow();
     }
     await expect(provider.forceFlush()).resolves.toBeUndefined();
     const stats = policy.stats().export!;
