@@ -69,7 +69,7 @@ describe('redaction corpus', () => {
     expect(spans).toBeGreaterThanOrEqual(40);
   });
 
-  test('clean call logs come out unchanged (false positives counted; rate under 0.5%)', () => {
+  test('clean call logs come out unchanged: 0 of the written lines, under 0.5% of the generated ones (false positives counted)', () => {
     const written = corpus('clean.txt');
     const generated = generatedCleanLines(20_000);
     const redactor = new Redactor();
@@ -83,6 +83,7 @@ describe('redaction corpus', () => {
       generatedFp.slice(0, 5).map((line) => `${line} → ${redactor.text(line)}`),
     );
     expect(writtenFp).toEqual([]);
-    expect(rate).toBeLessThan(0.005);
+    // Today 32 of 20,000 (0.16%), all 16-digit references that pass a card's prefix and Luhn check.
+    expect(generatedFp.length / generated.length).toBeLessThan(0.005);
   });
 });
