@@ -14,10 +14,12 @@ const SECRET_WORD = String.raw`(?:(?:api|secret|private|access|signing|encryptio
 
 /**
  * Header-style and env-style secrets: `Authorization: Bearer …`, `Bearer …`, `api_key=…`,
- * `password: …`, `TWILIO_AUTH_TOKEN=…`. The value only is replaced. The name's parts before the
- * secret word are bounded (6 parts of 32), so a long `a-a-a-…` run costs linear time, not quadratic.
+ * `password: …`, `TWILIO_AUTH_TOKEN=…`. The value only is replaced. A name is found looking back
+ * from its `=` or `:` (a lookbehind, tried only where one follows), not tried at every word: most
+ * words of a log line are followed by neither. Its parts before the secret word are bounded (6 of
+ * 32 characters), as is the space before the `=`, so no run of characters costs quadratic time.
  */
-const SECRET_PREFIX = String.raw`(?:\b(?:authorization|proxy-authorization)\b["']?\s*[:=]\s*["']?(?:(?:bearer|basic|token|digest)\s+)?|\bbearer\s+|\b(?<sname>(?:[A-Za-z0-9]{1,32}[_-]){0,6}?${SECRET_WORD})\b["']?\s*[:=]\s*["']?)`;
+const SECRET_PREFIX = String.raw`(?:\b(?:authorization|proxy-authorization)\b["']?\s{0,8}[:=]\s*["']?(?:(?:bearer|basic|token|digest)\s+)?|\bbearer\s+|(?=["']?\s{0,8}[:=])(?<=\b(?<sname>(?:[A-Za-z0-9]{1,32}[_-]){0,6}?${SECRET_WORD})\b)["']?\s{0,8}[:=]\s{0,8}["']?)`;
 
 /**
  * A secret's value: anything up to a space, a quote, a list or query separator or a bracket
