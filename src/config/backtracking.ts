@@ -24,10 +24,11 @@ const PARAMS = { maxRepeatCount: 200, randomSeed: 0, timeout: CHECK_TIMEOUT_MS -
 const WORKER = `
 const { workerData } = require('node:worker_threads');
 const { port, flag, path, source, flags, params } = workerData;
-let result;
-try { result = require(path).checkSync(source, flags, params); }
-catch (error) { result = { status: 'unknown', error: { kind: 'unexpected', message: String(error && error.message || error) } }; }
-port.postMessage(result);
+const check = () => {
+  try { return require(path).checkSync(source, flags, params); }
+  catch (error) { return { status: 'unknown', error: { kind: 'unexpected', message: String(error && error.message || error) } }; }
+};
+port.postMessage(check());
 Atomics.store(flag, 0, 1);
 Atomics.notify(flag, 0);
 `;

@@ -4,7 +4,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 import { afterEach, describe, expect, test } from 'vitest';
 import { startCall } from '../../src/api/callScope.ts';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
-import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
+import { logPolicyProcessors } from '../../src/sdk/logExporters.ts';
 import { Redactor } from '../../src/pipeline/redact/Redactor.ts';
 import { useGlobally } from '../helpers/pipeline.ts';
 
