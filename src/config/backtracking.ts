@@ -57,12 +57,18 @@ function describe(result: Diagnostics): BacktrackingVerdict {
  * thread waits on the worker, at most CHECK_TIMEOUT_MS, once per pattern at start-up.
  */
 export function checkBacktracking(source: string, flags: string): BacktrackingVerdict {
+  let path: string;
+  try {
+    path = createRequire(import.meta.url).resolve('recheck');
+  } catch (error) {
+    return { safe: false, reason: `its backtracking could not be checked (the recheck package did not load: ${(error as Error).message.split('\n')[0]})` };
+  }
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER, {
     eval: true,
     env: { RECHECK_SYNC_BACKEND: 'pure' },
-    workerData: { port: port2, flag, path: createRequire(import.meta.url).resolve('recheck'), source, flags, params: PARAMS },
+    workerData: { port: port2, flag, path, source, flags, params: PARAMS },
     transferList: [port2],
     // A pattern whose automaton explodes must not take the host's memory with it.
     resourceLimits: { maxOldGenerationSizeMb: 512 },
