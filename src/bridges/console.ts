@@ -2,6 +2,7 @@ import { format } from 'node:util';
 import { context, logs, SeverityNumber, type Logger } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { ConsoleEcho } from '../config/registerConfig.ts';
+import { safeException } from '../pipeline/sanitize/entryValues.ts';
 
 export type { ConsoleEcho };
 
@@ -46,13 +47,22 @@ function echoes(echo: CaptureConsoleOptions['echo'], method: Method): boolean {
 
 function emitRecord(logger: Logger, severityNumber: SeverityNumber, severityText: string, args: unknown[]): void {
   if (!logger.enabled({ severityNumber })) return;
-  const exception = args.find((arg) => arg instanceof Error);
+  const exception = args.find(isError);
   logger.emit({
     severityNumber,
     severityText,
     body: format(...args),
-    ...(exception === undefined ? {} : { exception }),
+    ...(exception === undefined ? {} : { exception: safeException(exception) }),
   });
+}
+
+/** `instanceof Error` that a revoked Proxy (whose prototype cannot be read) answers false instead of throwing. */
+function isError(arg: unknown): boolean {
+  try {
+    return arg instanceof Error;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-
 import { ExportStats } from '../export/ExportStats.ts';
 import { safeValue } from './safeValue.ts';
 import { ForwardingProcessor } from '../ForwardingProcessor.ts';
+import { ATTR } from '../../policy/attributes.ts';
 
 export interface SanitizingOptions {
   maxBodyLength: number;
@@ -35,8 +36,14 @@ export class SanitizingProcessor extends ForwardingProcessor {
       const safe = safeValue(body, this.maxBody, this.maxBody, this.stats);
       if (safe !== body) record.setBody(safe as AnyValue);
       const attributes = record.attributes;
+      if (Object.getPrototypeOf(attributes) !== Object.prototype) {
+        // The SDK assigned an own `__proto__` attribute as the map's prototype: nothing may read through it.
+        Object.setPrototypeOf(attributes, Object.prototype);
+        this.stats.unsafeKeys++;
+      }
       for (const key of Object.keys(attributes)) {
         const value = attributes[key];
+        if (key === ATTR.sanitizedCount && typeof value === 'number') this.stats.entrySanitized += value;
         const next = safeValue(value, this.maxAttribute, this.maxAttribute, this.stats);
         if (next !== value) record.setAttribute(key, next as AttributeValue);
       }
