@@ -1,4 +1,5 @@
 import { DURATION_FORMS, parseDuration } from './durations.ts';
+import { boundedCallId } from './boundedStrings.ts';
 import { CALL_ID, count, duration, flag, key, KEY, level, list, loggerName, onOff, read, size, type Env } from './envReaders.ts';
 import { mergeRules, type LevelRule } from './directives.ts';
 import { LogPolicyConfigError } from './errors.ts';
@@ -113,7 +114,8 @@ function verboseCalls(env: Env): Set<string> {
   if (value === undefined) return new Set();
   return new Set(list(value).map((item) => {
     if (!CALL_ID.test(item)) throw new LogPolicyConfigError('LOG_POLICY_VERBOSE_CALLS', value, `"${item}" is not a call id; accepted: a comma list of exact call ids, 1-256 characters without spaces`);
-    return item;
+    // Held in the form the processor keys calls by, so a listed id longer than 128 characters still matches.
+    return boundedCallId(item);
   }));
 }
 

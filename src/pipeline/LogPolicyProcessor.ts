@@ -8,7 +8,8 @@ import type { CallState } from '../state/CallState.ts';
 import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { GATE_PROBE_EVENT, GateProbe, PolicyGate } from './PolicyGate.ts';
-import { ATTR } from '../policy/attributes.ts';
+import { ATTR, ownAttribute } from '../policy/attributes.ts';
+import { boundedCallId } from '../config/boundedStrings.ts';
 import { errorGroupOf, keyOf, loggerNameOf, severityOf, type RecordFacts } from '../policy/facts.ts';
 import { CompiledPolicy } from '../policy/CompiledPolicy.ts';
 import { decide } from '../policy/decide.ts';
@@ -140,11 +141,13 @@ export class LogPolicyProcessor implements LogRecordProcessor {
 
   private factsOf(record: ReadWriteLogRecord, context: Context | undefined): RecordFacts {
     const attributes = record.attributes;
-    const rawCall = attributes[ATTR.callId];
+    const rawCall = ownAttribute(attributes, ATTR.callId);
     const inRecord = typeof rawCall === 'string' || typeof rawCall === 'number';
-    const callId = inRecord ? String(rawCall) : callIdIn(context);
-    const key = keyOf(attributes, record.eventName, record.body);
-    const rules = this.policy.rulesOf(key);
+    const callId = inRecord ? boundedCallId(String(rawCall)) : callIdIn(context);
+    // A long id is keyed (and exported) in the form startCall gives it, so its records still match its CALL_START.
+    if (inRecord && callId !== rawCall && typeof rawCall === 'string') attributes[ATTR.callId] = callId;
+    const rules = this.policy.rulesOf(keyOf(attributes, record.eventName, record.body));
+    const key = rules.key;
     const logger = loggerNameOf(record.instrumentationScope.name, attributes);
     const severity = severityOf(record.severityNumber);
     return {
