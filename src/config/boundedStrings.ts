@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 export function ownCopy(text: string): string {
   // The concatenation is flattened into a new string before the slice is taken, so the result
   // points into that copy (length + 1), never into `text`'s parent.
-  return (' ' + text).slice(1);
+  return ` ${text}`.slice(1);
 }
 
 /** Call ids up to this length are kept as they are. */

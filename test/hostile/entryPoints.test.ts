@@ -1,4 +1,3 @@
-import { SeverityNumber as S } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { startCall } from '../../src/api/callScope.ts';
@@ -29,7 +28,7 @@ function service(env: Record<string, string> = { LOG_POLICY_MODE: 'development' 
 }
 
 /** A JSON document nested `n` deep, as a webhook could send it (3,000 deep is 12 KB). */
-const deepJson = (n: number): unknown => JSON.parse('{"a":'.repeat(n) + '1' + '}'.repeat(n));
+const deepJson = (n: number): unknown => JSON.parse(`${'{"a":'.repeat(n)}1${'}'.repeat(n)}`);
 
 function hostileValues(): Record<string, unknown> {
   const revoked = Proxy.revocable({}, {});
