@@ -3,6 +3,8 @@ import { ATTR } from '../policy/attributes.ts';
 import { CALL_ID_KEY, callStorage, type CallHandle } from '../state/callContext.ts';
 import { eventRecord } from './eventRecord.ts';
 import { LayerContext } from './LayerContext.ts';
+import { keptCallId } from '../config/boundedStrings.ts';
+import { safeAttributes } from '../pipeline/sanitize/entryValues.ts';
 
 export interface CallScope {
   readonly id: string;
@@ -45,7 +47,7 @@ class Call implements CallScope, CallHandle {
   end(attributes?: Attributes): void {
     if (this.ended) return;
     this.ended = true;
-    this.emit('CALL_END', { ...attributes, [ATTR.callId]: this.id }, `call ${this.id} ended`);
+    this.emit('CALL_END', { ...safeAttributes(attributes), [ATTR.callId]: this.id }, `call ${this.id} ended`);
     this.span.end();
     // The helpers' per-call values go with the call.
     this.locals = undefined;
@@ -59,5 +61,5 @@ class Call implements CallScope, CallHandle {
 
 /** Opens a call: emits CALL_START and returns the scope whose `run` carries the call id. */
 export function startCall(callId: string, attributes?: Attributes, options: StartCallOptions = {}): CallScope {
-  return new Call(callId, attributes, options.provider ?? logs.getLoggerProvider());
+  return new Call(keptCallId(callId), safeAttributes(attributes), options.provider ?? logs.getLoggerProvider());
 }

@@ -2,6 +2,7 @@ import { logs, SeverityNumber, type Attributes, type Logger, type LoggerProvider
 import { parseLevel } from '../config/levels.ts';
 import { GATE_PROBE_EVENT, GateProbe, type Judge, type PolicyGate } from '../pipeline/PolicyGate.ts';
 import { eventRecord } from './eventRecord.ts';
+import { safeAttributes, safeException } from '../pipeline/sanitize/entryValues.ts';
 import { apiRegistry, registeredProvider } from './registeredProvider.ts';
 
 type LogMethod = (message: string, attributes?: Attributes, error?: unknown) => void;
@@ -62,7 +63,7 @@ class FacadeLogger implements PolicyLogger {
 
   event(name: string, attributes?: Attributes, message?: string): void {
     this.refresh();
-    this.otel.emit(eventRecord(name, attributes, message));
+    this.otel.emit(eventRecord(name, safeAttributes(attributes), message));
   }
 
   isEnabled(level: string | number): boolean {
@@ -124,7 +125,8 @@ class FacadeLogger implements PolicyLogger {
           this[method](body, attributes, exception);
           return;
         }
-        otel.emit({ severityNumber, severityText, body, attributes, exception });
+        // A getter: the SDK reads it only after enabled() said yes, so a record not built costs no sanitizing.
+        otel.emit({ severityNumber, severityText, body, get attributes() { return safeAttributes(attributes); }, exception: safeException(exception) });
       };
     }
     // pino's other half: what the rules drop is decided here, so the SDK never builds the record.
@@ -136,7 +138,8 @@ class FacadeLogger implements PolicyLogger {
       }
       if (exception === undefined && typeof body === 'string' && !judge.prejudge(name, severityNumber, body, attributes)) return;
       try {
-        otel.emit({ severityNumber, severityText, body, attributes, exception });
+        // A getter: the SDK reads it only after enabled() said yes, so a record not built costs no sanitizing.
+        otel.emit({ severityNumber, severityText, body, get attributes() { return safeAttributes(attributes); }, exception: safeException(exception) });
       } finally {
         judge.settle();
       }

@@ -2,6 +2,7 @@ import { formatWithOptions, type InspectOptions } from 'node:util';
 import { context, logs, SeverityNumber, type Logger } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { ConsoleEcho } from '../config/registerConfig.ts';
+import { safeException } from '../pipeline/sanitize/entryValues.ts';
 
 export type { ConsoleEcho };
 import { ATTR } from '../policy/attributes.ts';
@@ -54,7 +55,7 @@ const BODY_FORMAT: InspectOptions = { depth: 3, maxStringLength: 2_048, maxArray
 
 function emitRecord(logger: Logger, severityNumber: SeverityNumber, severityText: string, args: unknown[]): void {
   if (!logger.enabled({ severityNumber })) return;
-  const exception = args.find((arg) => arg instanceof Error);
+  const exception = args.find(isError);
   const first = args[0];
   // `console.log('Received event:', msg)`: the first argument is the template (the objects after it are data).
   const template = args.length > 1 && typeof first === 'string' && first.charCodeAt(0) !== 91 /* [TAG] is a key */ ? templateOf(first) : undefined;
@@ -63,8 +64,17 @@ function emitRecord(logger: Logger, severityNumber: SeverityNumber, severityText
     severityText,
     body: formatWithOptions(BODY_FORMAT, ...args),
     ...(template === undefined || template === '' ? {} : { attributes: { [ATTR.template]: template } }),
-    ...(exception === undefined ? {} : { exception }),
+    ...(exception === undefined ? {} : { exception: safeException(exception) }),
   });
+}
+
+/** `instanceof Error` that a revoked Proxy (whose prototype cannot be read) answers false instead of throwing. */
+function isError(arg: unknown): boolean {
+  try {
+    return arg instanceof Error;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { DURATION_FORMS, parseDuration } from './durations.ts';
+import { boundedCallId } from './boundedStrings.ts';
 import { CALL_ID, count, distinct, duration, flag, key, KEY, level, list, loggerName, onOff, read, size, type Env } from './envReaders.ts';
 import { mergeRules, type LevelRule } from './directives.ts';
 import { LogPolicyConfigError } from './errors.ts';
@@ -156,7 +157,8 @@ function verboseCalls(env: Env): Set<string> {
     return item;
   });
   distinct('LOG_POLICY_VERBOSE_CALLS', value, ids, 'call id');
-  return new Set(ids);
+  // Held in the form the processor keys calls by, so a listed id longer than 128 characters still matches.
+  return new Set(ids.map(boundedCallId));
 }
 
 function redactPattern(env: Env): RegExp | undefined {

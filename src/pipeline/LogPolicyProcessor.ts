@@ -8,7 +8,8 @@ import type { CallState } from '../state/CallState.ts';
 import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { GATE_PROBE_EVENT, GateProbe, PolicyGate } from './PolicyGate.ts';
-import { ATTR } from '../policy/attributes.ts';
+import { ATTR, ownAttribute } from '../policy/attributes.ts';
+import { boundedCallId } from '../config/boundedStrings.ts';
 import { errorGroupOf, keyOf, loggerNameOf, severityOf, templateFor, type RecordFacts } from '../policy/facts.ts';
 import { CompiledPolicy } from '../policy/CompiledPolicy.ts';
 import { decide } from '../policy/decide.ts';
@@ -146,7 +147,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
         if (!this.finish(record, judged.facts, judged.outcome, context)) return;
       } else {
         this.counter.seen++;
-        const facts = this.factsOf(record.attributes, record.eventName, record.body, record.instrumentationScope.name, record.severityNumber, context);
+        const facts = this.factsOf(record.attributes, record.eventName, record.body, record.instrumentationScope.name, record.severityNumber, context, true);
         const outcome = this.judge(facts, record.attributes, context, record);
         if (outcome === undefined || !this.finish(record, facts, outcome, context)) return;
       }
@@ -179,12 +180,15 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     return this.downstream.shutdown();
   }
 
-  private factsOf(attributes: Attributes, eventName: string | undefined, body: AnyValue | undefined, scope: string, severityNumber: number | undefined, context: Context | undefined): RecordFacts {
-    const rawCall = attributes[ATTR.callId];
+  private factsOf(attributes: Attributes, eventName: string | undefined, body: AnyValue | undefined, scope: string, severityNumber: number | undefined, context: Context | undefined, built: boolean): RecordFacts {
+    const rawCall = ownAttribute(attributes, ATTR.callId);
     const inRecord = typeof rawCall === 'string' || typeof rawCall === 'number';
-    const callId = inRecord ? String(rawCall) : callIdIn(context);
-    const key = keyOf(attributes, eventName, body);
-    const rules = this.policy.rulesOf(key);
+    const callId = inRecord ? boundedCallId(String(rawCall)) : callIdIn(context);
+    // A long id is keyed (and exported) in the form startCall gives it, so its records still match its CALL_START.
+    // (Only on a built record: before it is built the attributes are still the app's own object.)
+    if (built && inRecord && callId !== rawCall && typeof rawCall === 'string') attributes[ATTR.callId] = callId;
+    const rules = this.policy.rulesOf(keyOf(attributes, eventName, body));
+    const key = rules.key;
     const logger = loggerNameOf(scope, attributes);
     const severity = severityOf(severityNumber);
     // A keyless record's template, unless the threshold drops it anyway (bridge records reach onEmit below it).
@@ -267,7 +271,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     try {
       const attrs = attributes ?? NO_ATTRIBUTES;
       const context = contextApi.active();
-      const facts = this.factsOf(attrs, undefined, body, scope, severityNumber, context);
+      const facts = this.factsOf(attrs, undefined, body, scope, severityNumber, context, false);
       this.counter.seen++;
       const outcome = this.judge(facts, attrs, context, undefined);
       if (outcome === undefined) return false;

@@ -2,13 +2,22 @@ import { SeverityNumber } from '@opentelemetry/api';
 import { thresholdFor } from '../config/directives.ts';
 import type { PolicyConfig, TemplateLimit } from '../config/policyConfig.ts';
 import { BRIDGE_SCOPES } from './attributes.ts';
+import { ownCopy } from '../config/boundedStrings.ts';
 
-/** Distinct logger names (and keys) whose rules are cached; more are computed each time (hostile names stay bounded). */
+/**
+ * Distinct logger names (and keys) whose rules are cached; more are computed each time (hostile
+ * names stay bounded). Cached names and keys are copies: a slice would keep its parent string alive.
+ */
 const MAX_CACHED_LOGGERS = 1024;
 const MAX_CACHED_KEYS = 1024;
 
 /** What the policy does with one key, resolved once: the hot path makes one lookup instead of four. */
 export interface KeyRules {
+  /**
+   * The key itself, as a copy of its own: the key a record yields may be a slice of a 1 MB body or
+   * attribute, and what the policy keeps (this cache, per-call tables, drop counts) keeps this one.
+   */
+  readonly key: string | undefined;
   readonly macro: boolean;
   /** `TX_*`: passes down to DEBUG with DEBUG_TX. */
   readonly tx: boolean;
@@ -19,7 +28,7 @@ export interface KeyRules {
 }
 
 /** The rules of a record without a key. */
-export const NO_KEY_RULES: KeyRules = Object.freeze({ macro: false, tx: false, once: -1, rate: -1 });
+export const NO_KEY_RULES: KeyRules = Object.freeze({ key: undefined, macro: false, tx: false, once: -1, rate: -1 });
 
 /** A PolicyConfig prepared for the hot path: key → slot indices and a threshold cache. */
 export class CompiledPolicy {
@@ -58,7 +67,7 @@ export class CompiledPolicy {
     let level = this.thresholds.get(logger);
     if (level === undefined) {
       level = thresholdFor(logger, this.config.levelRules, this.config.baseLevel);
-      if (this.thresholds.size < MAX_CACHED_LOGGERS) this.thresholds.set(logger, level);
+      if (this.thresholds.size < MAX_CACHED_LOGGERS) this.thresholds.set(ownCopy(logger), level);
     }
     return level;
   }
@@ -67,13 +76,15 @@ export class CompiledPolicy {
     if (key === undefined) return NO_KEY_RULES;
     let rules = this.keys.get(key);
     if (rules === undefined) {
+      const own = ownCopy(key);
       rules = Object.freeze({
+        key: own,
         macro: this.config.macroEvents.has(key),
         tx: key.startsWith('TX_'),
         once: this.onceIndex.get(key) ?? -1,
         rate: this.rateIndex.get(key) ?? -1,
       });
-      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(key, rules);
+      if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(own, rules);
     }
     return rules;
   }
@@ -98,7 +109,7 @@ export class CompiledPolicy {
     let floor = this.floors.get(scope);
     if (floor === undefined) {
       floor = this.effectiveThreshold(BRIDGE_SCOPES.has(scope) ? this.loosestThreshold : this.thresholdOf(scope), true, true);
-      if (this.floors.size < MAX_CACHED_LOGGERS) this.floors.set(scope, floor);
+      if (this.floors.size < MAX_CACHED_LOGGERS) this.floors.set(ownCopy(scope), floor);
     }
     return floor;
   }

@@ -1,3 +1,5 @@
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+
 /** Attribute names this package reads or stamps on records. */
 export const ATTR = {
   callId: 'call.id',
@@ -23,7 +25,18 @@ export const ATTR = {
   droppedByReason: 'log.dropped_by_reason',
   producedCount: 'log.produced_count',
   forwardedCount: 'log.forwarded_count',
+  /** Values (and unsafe keys) an entry point changed before the SDK built the record: see safeAttributes. */
+  sanitizedCount: 'log.sanitized_count',
 } as const;
+
+/**
+ * An attribute the record itself carries. Never one inherited: an own `__proto__` key (from
+ * JSON.parse) replaces the prototype of the SDK's attribute map, and a plain read would then
+ * answer `log.key` or `call.id` from the attacker's object (or from a polluted Object.prototype).
+ */
+export function ownAttribute(attributes: Attributes, name: string): AttributeValue | undefined {
+  return Object.hasOwn(attributes, name) ? attributes[name] : undefined;
+}
 
 /** Instrumentation scopes of the pino and winston bridges: one fixed scope each, so the logger name is an attribute. */
 export const BRIDGE_SCOPES: ReadonlySet<string> = new Set([

@@ -1,6 +1,6 @@
 import { SeverityNumber, type AnyValue, type Attributes } from '@opentelemetry/api';
 import type { KeyRules } from './CompiledPolicy.ts';
-import { ATTR, BRIDGE_SCOPES } from './attributes.ts';
+import { ATTR, BRIDGE_SCOPES, ownAttribute } from './attributes.ts';
 import { TEMPLATE_MAX_LENGTH, templateOf } from './template.ts';
 
 /** What the policy needs to know about one record, resolved once per record. */
@@ -23,6 +23,8 @@ export interface RecordFacts {
 
 /** Longest key the policy tracks; longer keys are cut so a hostile key cannot grow state. */
 export const MAX_KEY_LENGTH = 64;
+/** Longest logger name read from a bridge record's attributes (the configured names are at most 128). */
+export const MAX_LOGGER_LENGTH = 128;
 
 function isTagChar(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 58;
@@ -40,17 +42,20 @@ export function bodyTag(body: AnyValue | undefined): string | undefined {
   return undefined;
 }
 
-/** Key: attribute `log.key`, else the event name, else the body's leading `[TAG]`. */
+/**
+ * Key: attribute `log.key`, else the event name, else the body's leading `[TAG]`. The result may be
+ * a slice of a large string: what keeps it uses the own copy in `CompiledPolicy.rulesOf(key).key`.
+ */
 export function keyOf(attributes: Attributes, eventName: string | undefined, body: AnyValue | undefined): string | undefined {
-  const attr = attributes[ATTR.key];
-  if (typeof attr === 'string' && attr !== '') return attr.length > MAX_KEY_LENGTH ? attr.slice(0, MAX_KEY_LENGTH) : attr;
-  if (eventName !== undefined && eventName !== '') return eventName.length > MAX_KEY_LENGTH ? eventName.slice(0, MAX_KEY_LENGTH) : eventName;
+  const attr = ownAttribute(attributes, ATTR.key);
+  if (typeof attr === 'string' && attr !== '') return cut(attr, MAX_KEY_LENGTH);
+  if (typeof eventName === 'string' && eventName !== '') return cut(eventName, MAX_KEY_LENGTH);
   return bodyTag(body);
 }
 
 /** Template of a keyless record: a `log.template` attribute (cut to the cap), else the string body's. */
 export function templateFor(attributes: Attributes, body: AnyValue | undefined): string | undefined {
-  const given = attributes[ATTR.template];
+  const given = ownAttribute(attributes, ATTR.template);
   if (typeof given === 'string' && given !== '') return given.length > TEMPLATE_MAX_LENGTH ? given.slice(0, TEMPLATE_MAX_LENGTH) : given;
   return typeof body === 'string' ? templateOf(body) : undefined;
 }
@@ -58,18 +63,25 @@ export function templateFor(attributes: Attributes, body: AnyValue | undefined):
 /** Logger name: the scope name; for the pino/winston bridges the `name`, then `logger.name` attribute. */
 export function loggerNameOf(scopeName: string, attributes: Attributes): string {
   if (!BRIDGE_SCOPES.has(scopeName)) return scopeName;
-  const name = attributes[ATTR.name] ?? attributes[ATTR.loggerName];
-  return typeof name === 'string' && name !== '' ? name : scopeName;
+  const name = ownAttribute(attributes, ATTR.name) ?? ownAttribute(attributes, ATTR.loggerName);
+  return typeof name === 'string' && name !== '' ? cut(name, MAX_LOGGER_LENGTH) : scopeName;
 }
 
 export function severityOf(severityNumber: number | undefined): number {
   return severityNumber === undefined || severityNumber === SeverityNumber.UNSPECIFIED ? SeverityNumber.INFO : severityNumber;
 }
 
-/** Errors with the same key repeat each other; without a key, the same logger and exception type (or message). */
+/**
+ * Errors with the same key repeat each other; without a key, the same logger and exception type (or
+ * the message's head). Bounded by the caps, but possibly a slice: the repeat rule copies what it keeps.
+ */
 export function errorGroupOf(key: string | undefined, logger: string, attributes: Attributes, body: AnyValue | undefined): string {
   if (key !== undefined) return key;
-  const type = attributes[ATTR.exceptionType];
-  const what = typeof type === 'string' ? type : typeof body === 'string' ? body.slice(0, MAX_KEY_LENGTH) : '';
+  const type = ownAttribute(attributes, ATTR.exceptionType);
+  const what = typeof type === 'string' ? cut(type, MAX_KEY_LENGTH) : typeof body === 'string' ? cut(body, MAX_KEY_LENGTH) : '';
   return `${logger}|${what}`;
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max) : text;
 }

@@ -1,5 +1,6 @@
 import type { KeyBudget } from './KeyBudget.ts';
 import { CallState } from './CallState.ts';
+import { ownCopy } from '../config/boundedStrings.ts';
 
 /**
  * Per-call state by call id, with the state of records outside calls beside it. Calls are freed
@@ -34,8 +35,10 @@ export class CallStore {
     let state = this.calls.get(id);
     if (state === undefined) {
       if (this.calls.size >= this.maxCalls) this.evictOldest();
-      state = new CallState(id, now, this.keys);
-      this.calls.set(id, state);
+      // Kept for the call's life (up to the TTL): a copy, since an id sliced from a URL would keep the URL alive.
+      const own = ownCopy(id);
+      state = new CallState(own, now, this.keys);
+      this.calls.set(own, state);
     }
     return state;
   }

@@ -460,7 +460,7 @@ export const SEE_YOUR_CALLS = join(ROOT, 'docs', 'see-your-calls.md');
 /** The text of the first ```LANG block of docs/see-your-calls.md (the lead copies these blocks into the README). */
 function documentedQuery(lang: 'logsql' | 'metricsql'): string {
   const text = readFileSync(SEE_YOUR_CALLS, 'utf8');
-  const match = new RegExp('```' + lang + '\\n(.+)\\n```').exec(text);
+  const match = new RegExp(`\`\`\`${lang}\\n(.+)\\n\`\`\``).exec(text);
   if (match === null) throw new Error(`${SEE_YOUR_CALLS}: no \`\`\`${lang} block`);
   return match[1]!;
 }

@@ -7,6 +7,14 @@ export interface ExportStatsSnapshot {
   truncated: number;
   /** Values that are not OTLP values (circular references, bigint, NaN, Infinity, functions, class instances) replaced or removed. */
   replaced: number;
+  /**
+   * Keys `__proto__`, `constructor` and `prototype` dropped from bodies and attribute values, and
+   * records whose attribute map the SDK had given an attacker's prototype (an own `__proto__` key
+   * in a bridge's attributes), put back.
+   */
+  unsafeKeys: number;
+  /** Changes the entry points (facade, call scope) made before the SDK built the record: the sum of `log.sanitized_count`. */
+  entrySanitized: number;
   /** Attributes over the SDK's count limit (`logRecordLimits.attributeCountLimit`, 128 by default), dropped by the SDK. */
   attributesDropped: number;
   redacted: Record<RedactionKind, number>;
@@ -32,6 +40,8 @@ export interface ExportStatsSnapshot {
 export class ExportStats {
   truncated = 0;
   replaced = 0;
+  unsafeKeys = 0;
+  entrySanitized = 0;
   attributesDropped = 0;
   guardErrors = 0;
   queueDropped = 0;
@@ -49,6 +59,8 @@ export class ExportStats {
     return {
       truncated: this.truncated,
       replaced: this.replaced,
+      unsafeKeys: this.unsafeKeys,
+      entrySanitized: this.entrySanitized,
       attributesDropped: this.attributesDropped,
       redacted: { ...this.redacted },
       guardErrors: this.guardErrors,

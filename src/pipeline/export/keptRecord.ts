@@ -1,6 +1,6 @@
 import type { AnyValue, Attributes } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { ownHead } from '../sanitize/ownCopy.ts';
+import { ownHead } from '../../config/boundedStrings.ts';
 import { MAX_DEPTH } from '../sanitize/safeValue.ts';
 
 /** OpenTelemetry's semantic convention for a record id: records with the same id are duplicates a backend can drop. */

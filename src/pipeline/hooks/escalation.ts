@@ -2,6 +2,8 @@ import { propagation, type Attributes, type Context } from '@opentelemetry/api';
 import { MODE_DEFAULTS } from '../../config/defaults.ts';
 import { mergeRules } from '../../config/directives.ts';
 import type { PolicyConfig } from '../../config/policyConfig.ts';
+import { boundedCallId } from '../../config/boundedStrings.ts';
+import { ownAttribute } from '../../policy/attributes.ts';
 
 /** `startCall(id, { 'log.policy.mode': 'development' })` escalates that call. */
 export const ESCALATION_ATTRIBUTE = 'log.policy.mode';
@@ -18,7 +20,7 @@ export type EscalationRoute = 'env' | 'attribute' | 'baggage';
  */
 export function escalationOf(callId: string, attributes: Attributes, ctx: Context | undefined, config: PolicyConfig): EscalationRoute | undefined {
   if (config.verboseCalls.has(callId)) return 'env';
-  const mode = attributes[ESCALATION_ATTRIBUTE];
+  const mode = ownAttribute(attributes, ESCALATION_ATTRIBUTE);
   if (typeof mode === 'string' && mode.toLowerCase() === 'development') return 'attribute';
   const entry = ctx === undefined ? undefined : propagation.getBaggage(ctx)?.getEntry(ESCALATION_BAGGAGE);
   if (entry !== undefined && (entry.value === '1' || entry.value.toLowerCase() === 'true')) return 'baggage';
@@ -50,7 +52,7 @@ export function escalatedConfig(config: PolicyConfig): PolicyConfig {
  * attribute and baggage routes depend on how the call is started at run time.
  */
 export function describeEscalation(config: PolicyConfig, callId: string): { escalated: boolean; reason: string } {
-  if (config.verboseCalls.has(callId)) {
+  if (config.verboseCalls.has(boundedCallId(callId))) {
     return { escalated: true, reason: `listed in LOG_POLICY_VERBOSE_CALLS: development thresholds and no budget for this call` };
   }
   return {

@@ -2,9 +2,10 @@ import type { AnyValue, AttributeValue, Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { ExportStats } from '../export/ExportStats.ts';
 import { MAX_KEY_LENGTH } from '../../policy/facts.ts';
-import { ownHead } from './ownCopy.ts';
+import { ownHead } from '../../config/boundedStrings.ts';
 import { safeValue } from './safeValue.ts';
 import { ForwardingProcessor } from '../ForwardingProcessor.ts';
+import { ATTR } from '../../policy/attributes.ts';
 
 export interface SanitizingOptions {
   maxBodyLength: number;
@@ -44,8 +45,14 @@ export class SanitizingProcessor extends ForwardingProcessor {
         this.stats.truncated++;
       }
       const attributes = record.attributes;
+      if (Object.getPrototypeOf(attributes) !== Object.prototype) {
+        // The SDK assigned an own `__proto__` attribute as the map's prototype: nothing may read through it.
+        Object.setPrototypeOf(attributes, Object.prototype);
+        this.stats.unsafeKeys++;
+      }
       for (const key of Object.keys(attributes)) {
         const value = attributes[key];
+        if (key === ATTR.sanitizedCount && typeof value === 'number') this.stats.entrySanitized += value;
         const next = safeValue(value, this.maxAttribute, this.maxAttribute, this.stats);
         if (next !== value) record.setAttribute(key, next as AttributeValue);
       }

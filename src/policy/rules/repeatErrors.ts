@@ -1,4 +1,5 @@
 import { SeverityNumber } from '@opentelemetry/api';
+import { ownCopy } from '../../config/boundedStrings.ts';
 import { OVERFLOW_KEY } from '../../state/KeyBudget.ts';
 import { REPEAT_STRIDE, type CallState } from '../../state/CallState.ts';
 import { rowOf, withRow } from '../../state/flatTable.ts';
@@ -15,7 +16,8 @@ export function repeatErrors(state: CallState, group: string, now: number, inter
     const slot = state.keys.admit(state.repeats === undefined ? 0 : state.repeats.length / REPEAT_STRIDE) ? group : OVERFLOW_KEY;
     at = slot === group ? -1 : rowOf(state.repeats, slot, REPEAT_STRIDE);
     if (at < 0) {
-      state.repeats = withRow(state.repeats, [slot, 0, now]);
+      // The group may be a slice of a record's message: kept, it must not keep the message alive.
+      state.repeats = withRow(state.repeats, [ownCopy(slot), 0, now]);
       return PASS;
     }
   }
