@@ -13,6 +13,8 @@ import { CompiledPolicy } from '../policy/CompiledPolicy.ts';
 import { decide } from '../policy/decide.ts';
 import { callSummary } from './callSummary.ts';
 import { DebugFeatures } from './hooks/DebugFeatures.ts';
+import { heldForNaming } from './hooks/pendingCalls.ts';
+import { afterEnd } from './hooks/afterEnd.ts';
 import { StatsCounter, type PolicyStats } from './StatsCounter.ts';
 import type { ExportStats } from './export/ExportStats.ts';
 
@@ -87,6 +89,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   }
 
   onEmit(record: ReadWriteLogRecord, context?: Context): void {
+    if (heldForNaming(this, record, context)) return;
     this.counter.seen++;
     try {
       if (!this.apply(record, this.factsOf(record, context), context)) return;
@@ -136,6 +139,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   /** Runs the rules and changes the record as they say; false when the record is dropped. */
   private apply(record: ReadWriteLogRecord, facts: RecordFacts, context: Context | undefined): boolean {
     let state = facts.callId === undefined ? this.calls.outside : this.calls.peek(facts.callId);
+    if (state?.ended === true) state = afterEnd(this.calls, this.counter, state, facts);
     // The clock is read only when something needs the time: a rate limit, an error's repeat
     // interval, a macro (CALL_END's duration), a new call, and every 256th record for the TTL sweep.
     let now = this.lastNow;
@@ -172,7 +176,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     if (facts.isMacro) {
       record.setAttribute(ATTR.key, facts.key);
       if (record.eventName === undefined) record.setEventName(facts.key!);
-      if (facts.key === 'CALL_END' && facts.callId !== undefined) {
+      if (facts.key === 'CALL_END' && facts.callId !== undefined && !state.ended) {
         this.calls.end(facts.callId);
         this.debug.released(state);
         record.setAttributes(callSummary(state, now));

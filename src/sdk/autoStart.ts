@@ -7,6 +7,8 @@ import { LogPolicyConfigError } from '../config/errors.ts';
 import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { loadRegisterConfig, type RegisterConfig } from '../config/registerConfig.ts';
+import { loadCallsConfig, type CallsConfig } from '../config/callsConfig.ts';
+import { WsCallsInstrumentation } from '../calls/WsCallsInstrumentation.ts';
 import { hookBridgedImports } from '../bridges/esmHooks.ts';
 import { flushOnExit } from './flushOnExit.ts';
 import { isRegistered } from './globals.ts';
@@ -19,9 +21,9 @@ function say(line: string): void {
 }
 
 /** Reads the configuration; a bad value ends the process at start-up with code 2 and one clear line. */
-function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; register: RegisterConfig } {
+function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; register: RegisterConfig; calls: CallsConfig } {
   try {
-    return { policy: loadPolicyConfig(env), register: loadRegisterConfig(env) };
+    return { policy: loadPolicyConfig(env), register: loadRegisterConfig(env), calls: loadCallsConfig(env) };
   } catch (error) {
     if (!(error instanceof LogPolicyConfigError)) throw error;
     say(error.message);
@@ -29,11 +31,11 @@ function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; regis
   }
 }
 
-function startSdk(policy: PolicyConfig): void {
+function startSdk(policy: PolicyConfig, calls: CallsConfig): void {
   hookBridgedImports();
   const sdk = new NodeSDK({
     logRecordProcessors: logPolicyProcessors({ config: policy }),
-    instrumentations: logBridgeInstrumentations(),
+    instrumentations: [...logBridgeInstrumentations(), ...(calls.autoCalls ? [new WsCallsInstrumentation({ paths: calls.callPaths })] : [])],
     // Tracing someone already set up stays theirs.
     ...(isRegistered('trace') ? { spanProcessors: [] } : {}),
   });
@@ -57,7 +59,7 @@ export function autoStart(env: NodeJS.ProcessEnv = process.env): void {
       say('a LoggerProvider is already registered, so register starts none; pass logPolicyProcessors() to that SDK to apply the policy');
       linkApiLogsGlobal();
     } else {
-      startSdk(config.policy);
+      startSdk(config.policy, config.calls);
     }
     // With no provider (OTEL_SDK_DISABLED) captured lines would vanish: the console stays as it is.
     if (config.register.captureConsole && isRegistered('logs')) captureConsole({ echo: config.register.consoleEcho });

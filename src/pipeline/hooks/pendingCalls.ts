@@ -1,0 +1,17 @@
+import type { Context } from '@opentelemetry/api';
+import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { pendingCallIn } from '../../state/callContext.ts';
+
+/**
+ * A record logged in an automatic call that is not named yet (its stream's start message has not
+ * arrived) is held by the call and given back to `processor.onEmit` once it is named, so it carries
+ * the final call.id and is counted in that call. True when the call took it.
+ */
+export function heldForNaming(processor: LogRecordProcessor, record: ReadWriteLogRecord, context: Context | undefined): boolean {
+  try {
+    const call = pendingCallIn(context);
+    return call !== undefined && call.hold(processor, record, context);
+  } catch {
+    return false;
+  }
+}
