@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SeverityNumber } from '@opentelemetry/api';
-import type { SdkLogRecord } from '@opentelemetry/sdk-logs';
+import type { ReadableLogRecord as SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
