@@ -2,7 +2,7 @@ import { context, logs, trace, type Attributes, type Context, type Span } from '
 import { eventRecord } from './eventRecord.ts';
 import { ATTR } from '../policy/attributes.ts';
 import { releaseCall } from './callLocal.ts';
-import { CALL_ID_KEY, callStorage } from '../state/callContext.ts';
+import { CALL_ID_KEY, callStorage, claimPendingCall } from '../state/callContext.ts';
 import { LayerContext } from './LayerContext.ts';
 
 export interface CallScope {
@@ -29,6 +29,7 @@ class Call implements CallScope {
     this.span = trace.getTracer(PACKAGE_SCOPE).startSpan('call', { attributes: { [ATTR.callId]: id } }, parent);
     this.ctx = trace.setSpan(new LayerContext(parent, CALL_ID_KEY, id), this.span);
     this.emit('CALL_START', { ...attributes, [ATTR.callId]: id }, `call ${id} started`);
+    claimPendingCall(parent, id);
   }
 
   run<T>(fn: () => T): T {

@@ -63,6 +63,8 @@ export class AutoCall implements CallHandle {
   private inspected = 0;
   private timer: unknown;
   private ended = false;
+  /** The app scoped this call itself (see `claim`): no CALL_START or CALL_END from here. */
+  private silent = false;
 
   constructor(host: CallHost, fallbackId: string, fallbackSource: FallbackSource, attributes: Attributes) {
     this.host = host;
@@ -97,6 +99,13 @@ export class AutoCall implements CallHandle {
     this.heldBytes += size;
     this.host.counters.heldRecords++;
     return true;
+  }
+
+  claim(id: string): void {
+    if (!this.pending) return;
+    this.silent = true;
+    this.host.counters.claimed++;
+    this.run(() => this.name(id, 'app', {}));
   }
 
   /** A message from the peer, before the listeners see it: does it name the call? */
@@ -148,7 +157,7 @@ export class AutoCall implements CallHandle {
       this.name(this.provisionalId, this.fallbackSource, {});
       const attributes: Attributes = { [ATTR.callId]: this.id, 'ws.duration_ms': Math.round(this.host.now() - this.openedAt) };
       if (typeof code === 'number') attributes['ws.close_code'] = code;
-      this.emit('CALL_END', attributes, `call ${this.id} ended`);
+      if (!this.silent) this.emit('CALL_END', attributes, `call ${this.id} ended`);
     });
     this.span.end();
     releaseCall(this.id);
@@ -163,13 +172,13 @@ export class AutoCall implements CallHandle {
     pendingCallSettled();
     this.host.timers.clearTimeout(this.timer);
     this.id = id;
-    this.host.counters.namedBy(namedBy);
+    if (!this.silent) this.host.counters.namedBy(namedBy);
     this.span.setAttribute(ATTR.callId, id);
     const held = this.held;
     this.held = [];
     this.heldBytes = 0;
     this.run(() => {
-      this.emit('CALL_START', { ...this.attributes, ...attributes, 'call.named_by': namedBy, [ATTR.callId]: id }, `call ${id} started`, this.connectedAt);
+      if (!this.silent) this.emit('CALL_START', { ...this.attributes, ...attributes, 'call.named_by': namedBy, [ATTR.callId]: id }, `call ${id} started`, this.connectedAt);
       for (const { processor, record, context: ctx } of held) {
         try {
           processor.onEmit(record, ctx);

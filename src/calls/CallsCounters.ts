@@ -5,6 +5,8 @@ export interface CallsStats {
   ended: number;
   /** Calls by what named them: a protocol's name, `url`, `header` or `generated`. */
   namedBy: Record<string, number>;
+  /** Calls the app scoped itself with `startCall` before they were named: they took its id and stayed silent. */
+  claimed: number;
   /** Records held until their call was named, and calls named early because their hold was full. */
   heldRecords: number;
   heldOverflows: number;
@@ -18,6 +20,7 @@ export interface CallsStats {
 export class CallsCounters {
   opened = 0;
   ended = 0;
+  claimed = 0;
   heldRecords = 0;
   heldOverflows = 0;
   invalidIds = 0;
@@ -31,7 +34,7 @@ export class CallsCounters {
   }
 
   snapshot(): CallsStats {
-    const { opened, ended, heldRecords, heldOverflows, invalidIds, oversizedMessages, unparsedMessages } = this;
-    return { opened, ended, namedBy: Object.fromEntries(this.byName), heldRecords, heldOverflows, invalidIds, oversizedMessages, unparsedMessages };
+    const { opened, ended, claimed, heldRecords, heldOverflows, invalidIds, oversizedMessages, unparsedMessages } = this;
+    return { opened, ended, claimed, namedBy: Object.fromEntries(this.byName), heldRecords, heldOverflows, invalidIds, oversizedMessages, unparsedMessages };
   }
 }

@@ -17,6 +17,8 @@ export interface CallHandle {
   readonly pending: boolean;
   /** Holds the record until the call is named; false when it cannot (then the call is named first). */
   hold(processor: LogRecordProcessor, record: ReadWriteLogRecord, context: Context | undefined): boolean;
+  /** The app opened its own call scope inside this one while it was unnamed: it takes that id and stays silent. */
+  claim(id: string): void;
 }
 
 /**
@@ -56,4 +58,13 @@ export function pendingCallIn(ctx: Context | undefined): CallHandle | undefined 
   if (pendingCalls === 0) return undefined;
   const value = (ctx ?? context.active()).getValue(CALL_ID_KEY) ?? callStorage.getStore();
   return typeof value === 'object' && value !== null && (value as CallHandle).pending ? (value as CallHandle) : undefined;
+}
+
+/**
+ * `startCall` inside an automatic call that is not named yet (a server that scopes its calls
+ * itself): the automatic one takes the app's id and emits no lifecycle of its own, so the call is
+ * not started twice. Its held records go out after the app's CALL_START.
+ */
+export function claimPendingCall(parent: Context, id: string): void {
+  pendingCallIn(parent)?.claim(id);
 }

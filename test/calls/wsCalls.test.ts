@@ -19,7 +19,7 @@ const acme: CallProtocol = {
   name: 'acme',
   callIdFrom: (m) => ((m as { type?: string }).type === 'hello' ? { id: (m as { session?: unknown }).session } : undefined),
 };
-const instrumentation = new WsCallsInstrumentation({ paths: ['/media-stream', '/acme/*'], protocols: [acme], timers, now: () => timers.now });
+const instrumentation = new WsCallsInstrumentation({ paths: ['/media-stream', '/media', '/acme/*'], protocols: [acme], timers, now: () => timers.now });
 const WebSocket = createRequire(import.meta.url)('ws') as typeof import('ws').default;
 const { startFastifyServer, startModel, startWsServer } = await import('../fixtures/voiceServers.ts');
 type Server = Awaited<ReturnType<typeof startModel>>;
@@ -252,3 +252,24 @@ test('10,000 connections opened and dropped: every one a call, ended, counted; m
   expect(grown).toBeLessThan(16 * 1024 * 1024);
   await new Promise((resolve) => wss.close(resolve));
 }, 120_000);
+
+test('a server that scopes its calls itself (examples/ws-media-server.ts) gets each call once: the automatic scope yields to startCall', async () => {
+  p = pipeline({ LOG_POLICY_MODE: 'development' }, { global: true });
+  const { startMediaServer } = await import('../../examples/ws-media-server.ts');
+  const server = await startMediaServer(0);
+  const claimed = instrumentation.stats().claimed;
+  try {
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/media?call_id=own-1`);
+    await once(socket, 'open');
+    socket.send(JSON.stringify({ event: 'start' }));
+    socket.send(JSON.stringify({ event: 'mark' }));
+    await once(socket, 'message');
+    socket.close();
+    await until(() => ended('own-1'), 'CALL_END');
+    await sleep(20);
+    expect(bodiesOf(ofCall('own-1'))).toEqual(['CALL_START', 'frame start', 'playback mark reached', 'CALL_END']);
+    expect(instrumentation.stats().claimed).toBe(claimed + 1);
+  } finally {
+    await server.close();
+  }
+});
