@@ -56,6 +56,7 @@ export class AutoCall implements CallHandle {
   private readonly fallbackSource: FallbackSource;
   private readonly provisionalId: string;
   private readonly attributes: Attributes;
+  /** Date.now(), as the SDK dates records: CALL_START is never later than what the call logs after it. */
   private readonly connectedAt = Date.now();
   private readonly openedAt: number;
   private held: Held[] = [];

@@ -1,17 +1,15 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { startOtlpSink } from '../helpers/otlpSink.ts';
+import { installPacked, ROOT as root } from '../helpers/packed.ts';
 
 /**
  * The package as a user gets it: packed with `npm pack` (prepack builds dist/), installed into a fresh project,
  * imported as ESM with its types — never from src/.
  */
-const root = resolve(import.meta.dirname, '../..');
-const project = mkdtempSync(join(tmpdir(), 'olp-consumer-'));
-const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+let project: string;
 
 /** Runs this Node (24 under vitest) in `cwd` with only PATH and `env`, so no policy or OTEL variable leaks in. */
 function runNodeIn(cwd: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
@@ -22,11 +20,7 @@ function runNodeIn(cwd: string, args: string[], env: Record<string, string>): Pr
 }
 
 beforeAll(() => {
-  const packDir = mkdtempSync(join(tmpdir(), 'olp-pack-'));
-  npm(['pack', '--pack-destination', packDir], root);
-  const tarball = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball, '@opentelemetry/sdk-logs@3.1.0', '@opentelemetry/api@1.10.0'], project);
+  project = installPacked(['@opentelemetry/sdk-logs@3.1.0', '@opentelemetry/api@1.10.0']);
 }, 240_000);
 
 test('a fresh project imports the packed package (ESM) and the policy acts', () => {
@@ -53,7 +47,7 @@ test('its bridges subpath resolves from the install', () => {
   writeFileSync(join(project, 'bridges.mjs'), `import * as bridges from 'otel-log-policy/bridges';\nconsole.log(Object.keys(bridges).sort().join(','));\n`);
   const run = spawnSync(process.execPath, ['bridges.mjs'], { cwd: project, encoding: 'utf8' });
   expect(run.stderr).toBe('');
-  expect(run.stdout.trim()).toBe('hookBridgedImports,linkApiLogsGlobal,logBridgeInstrumentations');
+  expect(run.stdout.trim()).toBe('CALL_PROTOCOLS,EXOTEL,SUPPORTED_WS_VERSIONS,TELNYX,TWILIO,WsCallsInstrumentation,hookBridgedImports,instrumentCalls,linkApiLogsGlobal,logBridgeInstrumentations');
 });
 
 test('its types resolve for a TypeScript consumer', () => {
