@@ -37,6 +37,16 @@ describe('automatic call scopes under node --import otel-log-policy/register', {
     expect(records.find((r) => r.eventName === 'CALL_START')!.attributes).toMatchObject({ 'call.named_by': 'twilio', 'call.stream_id': 'MZ1' });
   });
 
+  it('an app with its own NodeSDK gets the same from instrumentCalls()', async () => {
+    const result = await runNode([fixture('sdkCallsApp.ts')], {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SERVICE_NAME: 'calls-sdk', OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none' },
+    });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const records = of('calls-sdk');
+    expect(records).toHaveLength(5);
+    for (const r of records) expect(r.attributes['call.id']).toBe('CA-esm');
+  });
+
   it('LOG_POLICY_AUTO_CALLS=0 turns it off; LOG_POLICY_CALL_PATHS that do not match leave connections alone', async () => {
     for (const [service, env] of [['calls-off', { LOG_POLICY_AUTO_CALLS: '0' }], ['calls-other-path', { LOG_POLICY_CALL_PATHS: '/other,/twilio/*' }]] as const) {
       const result = await run(service, 'esm', env);

@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { LogPolicyConfigError } from '../../src/config/errors.ts';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
 import { loadRegisterConfig } from '../../src/config/registerConfig.ts';
+import { loadCallsConfig } from '../../src/config/callsConfig.ts';
 
 /** Every variable loadPolicyConfig reads. */
 const VARIABLES = [
@@ -14,7 +15,7 @@ const VARIABLES = [
   'LOG_POLICY_CALL_TTL', 'LOG_POLICY_MAX_CALLS', 'LOG_POLICY_MAX_KEYS', 'LOG_POLICY_MAX_TRACKED_KEYS', 'LOG_POLICY_REDACT', 'LOG_POLICY_REDACT_PATTERNS',
   'LOG_POLICY_MAX_BODY', 'LOG_POLICY_MAX_ATTRIBUTE', 'LOG_POLICY_RETRY_BUFFER',
   'LOG_POLICY_RECORDER', 'LOG_POLICY_RECORDER_BYTES', 'LOG_POLICY_RECORDER_TOTAL_BYTES', 'LOG_POLICY_RECORDER_FLUSH_ON', 'LOG_POLICY_VERBOSE_CALLS',
-  'LOG_POLICY_CAPTURE_CONSOLE', 'LOG_POLICY_CONSOLE_ECHO',
+  'LOG_POLICY_CAPTURE_CONSOLE', 'LOG_POLICY_CONSOLE_ECHO', 'LOG_POLICY_AUTO_CALLS', 'LOG_POLICY_CALL_PATHS',
 ] as const;
 
 /** `LOG_POLICY_*` literals in src/ that are not variables. */
@@ -39,6 +40,7 @@ function accepted(env: Record<string, string>): 'ok' | 'rejected' {
     const config = loadPolicyConfig(env);
     expect(Object.isFrozen(config)).toBe(true);
     loadRegisterConfig(env);
+    loadCallsConfig(env);
     return 'ok';
   } catch (error) {
     // Anything but LogPolicyConfigError (a TypeError, a RangeError from a regex, …) fails the property.
