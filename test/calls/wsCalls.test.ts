@@ -273,3 +273,35 @@ test('a server that scopes its calls itself (examples/ws-media-server.ts) gets e
     await server.close();
   }
 });
+
+test('why the socket is bound: a server-side socket\'s events run outside the scope its connection handler ran in; an outbound socket\'s keep it', async () => {
+  // The model server's path is not a call path, so this is plain `ws` and AsyncLocalStorage.
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  const WebSocketServer = createRequire(import.meta.url)('ws').WebSocketServer as typeof import('ws').WebSocketServer;
+  const als = new AsyncLocalStorage<string>();
+  const seen: Record<string, string | undefined> = {};
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/plain' });
+  await once(wss, 'listening');
+  const done = new Promise<void>((resolve) => {
+    wss.on('connection', (socket) => als.run('scope', () => {
+      socket.on('message', () => {
+        seen['server message'] = als.getStore();
+        als.run('outbound', () => {
+          const up = new WebSocket(model.url);
+          up.on('message', () => {
+            seen['outbound message'] = als.getStore();
+            up.close();
+            resolve();
+          });
+        });
+      });
+    }));
+  });
+  const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as { port: number }).port}/plain`);
+  await once(client, 'open');
+  client.send('hi');
+  await done;
+  expect(seen).toEqual({ 'server message': undefined, 'outbound message': 'outbound' });
+  client.close();
+  await new Promise((resolve) => wss.close(resolve));
+});
