@@ -8,9 +8,11 @@ import { pendingCallIn } from '../../state/callContext.ts';
  * the final call.id and is counted in that call. True when the call took it.
  */
 export function heldForNaming(processor: LogRecordProcessor, record: ReadWriteLogRecord, context: Context | undefined): boolean {
+  // While no call waits for its name (nearly always) this is one comparison.
+  const call = pendingCallIn(context);
+  if (call === undefined) return false;
   try {
-    const call = pendingCallIn(context);
-    return call !== undefined && call.hold(processor, record, context);
+    return call.hold(processor, record, context);
   } catch {
     return false;
   }
