@@ -131,13 +131,15 @@ describe('naming without a protocol message, and bad input', () => {
   };
   const startRecords = () => p.records().filter((r) => r.attributes['log.key'] === 'CALL_START');
 
-  test('a start message without a call id, one that is not JSON, one with a 1 MB id: the call takes the URL\'s call_id', async () => {
+  test('a start message without a call id, not JSON, with a 1 MB or a 10,000-character id: the call takes the URL\'s call_id', async () => {
     const before = instrumentation.stats();
     const cases: Array<[string, string]> = [
       ['url-none', JSON.stringify({ event: 'start', start: { streamSid: 'MZ1' } })],
       ['url-json', '{"event":"start", not json'],
       ['url-huge', JSON.stringify({ event: 'start', start: { callSid: 'C'.repeat(1024 * 1024) } })],
       ['url-type', JSON.stringify({ event: 'start', start: { callSid: 42 } })],
+      ['url-long', JSON.stringify({ event: 'start', start: { callSid: 'C'.repeat(10_000) } })],
+      ['url-space', JSON.stringify({ event: 'start', start: { callSid: 'CA 1' } })],
     ];
     for (const [id, start] of cases) {
       const socket = await connect(`/media-stream?call_id=${id}`, [JSON.stringify({ event: 'connected' }), start]);
@@ -147,8 +149,8 @@ describe('naming without a protocol message, and bad input', () => {
       expect(ofCall(id)[0]!.attributes['call.named_by']).toBe('url');
     }
     const after = instrumentation.stats();
-    // Missing and non-string ids are counted as invalid; the 1 MB message is not even parsed.
-    expect(after.invalidIds - before.invalidIds).toBe(2);
+    // Missing, non-string, too long (10,000 characters) and spaced ids are counted as invalid; the 1 MB message is not even parsed.
+    expect(after.invalidIds - before.invalidIds).toBe(4);
     expect(after.unparsedMessages - before.unparsedMessages).toBe(1);
     expect(after.oversizedMessages - before.oversizedMessages).toBe(1);
     expect(p.records().some((r) => String(r.attributes['call.id']).length > 256)).toBe(false);
