@@ -3,7 +3,6 @@ import { callSteps } from '../demo/callScript.ts';
 import { CountingExporter } from '../demo/countingExporter.ts';
 import { VirtualClock } from '../demo/virtualClock.ts';
 import { loadPolicyConfig } from '../src/config/loadPolicyConfig.ts';
-import { publishGate } from '../src/pipeline/policyGate.ts';
 import { LogPolicyProcessor } from '../src/pipeline/LogPolicyProcessor.ts';
 import { settledHeap } from './harness.ts';
 import { PinoLoggerProvider } from './pinoProvider.ts';
@@ -30,7 +29,7 @@ export interface CallCost {
 /** A way to run the call: the policy over OTLP, the bare SDK over OTLP, or pino. */
 export interface CallSide {
   label: string;
-  /** Points the global logs API (and the facade's gate) at this side, runs one call, measures it. */
+  /** Registers this side's provider in the logs API, runs one call, measures it. */
   call(callId: string): Promise<CallCost>;
 }
 
@@ -83,7 +82,6 @@ export function otlpSide(label: string, env: Record<string, string> | undefined,
     label,
     async call(callId) {
       const policy = config === undefined ? undefined : new LogPolicyProcessor(batch, { config, now: clock.now });
-      if (policy === undefined) publishGate(batch, undefined);
       const side = policy === undefined ? bare : providerOver(policy, policy, counts);
       useGlobally(side.provider);
       const before = exportedBy(counts);
@@ -101,7 +99,6 @@ export async function pinoSide(label: string): Promise<CallSide> {
   return {
     label,
     async call(callId) {
-      provider.gate();
       useGlobally(provider);
       return measured(() => runCall(callId), flush);
     },
@@ -114,11 +111,9 @@ export async function pinoSide(label: string): Promise<CallSide> {
  * side it leaves the logging's own cost.
  */
 export function appOnlySide(label: string): CallSide {
-  const owner = {};
   return {
     label,
     call(callId) {
-      publishGate(owner, () => false);
       useGlobally(undefined);
       return measured(() => runCall(callId), () => {});
     },

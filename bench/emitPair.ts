@@ -1,5 +1,6 @@
 import type { LogRecord } from '@opentelemetry/api';
 import { startCall } from '../src/api/callScope.ts';
+import { getLogger } from '../src/api/getLogger.ts';
 import type { PolicyStats } from '../src/pipeline/StatsCounter.ts';
 import { comparePair, type PairResult } from './harness.ts';
 import { pipeline, PRODUCTION, useGlobally } from './pipelines.ts';
@@ -16,7 +17,11 @@ export interface EmitPairResult extends PairResult {
  * policy's environment is `env` (default production). The batch
  * is flushed between samples, untimed, so its queue never fills and starts dropping.
  */
-export async function compareEmit(scope: string, record: (i: number) => LogRecord, options: { inCall: boolean; env?: Record<string, string> }): Promise<EmitPairResult> {
+export async function compareEmit(
+  scope: string,
+  record: (i: number) => LogRecord,
+  options: { inCall: boolean; env?: Record<string, string>; via?: 'logger' | 'facade' },
+): Promise<EmitPairResult> {
   const policy = pipeline(options.env ?? PRODUCTION);
   const bare = pipeline(undefined);
   useGlobally(policy.provider);
@@ -28,8 +33,16 @@ export async function compareEmit(scope: string, record: (i: number) => LogRecor
   const ops = 1_000;
   const policyLogger = policy.logger(scope);
   const bareLogger = bare.logger(scope);
+  // Through the package's own entry point: the getLogger facade, at INFO, with the record's body and attributes.
+  const facade = getLogger(scope, { provider: policy.provider });
+  const viaFacade = () => within(() => {
+    for (let i = 0; i < ops; i++) {
+      const r = record(i);
+      facade.info(String(r.body), r.attributes);
+    }
+  });
   const result = await comparePair(
-    { label: 'with policy', ops, run: loop(policyLogger, ops), between: policy.flush },
+    { label: 'with policy', ops, run: options.via === 'facade' ? viaFacade : loop(policyLogger, ops), between: policy.flush },
     { label: 'bare SDK', ops, run: loop(bareLogger, ops), between: bare.flush },
   );
   const stats = policy.policy!.stats();

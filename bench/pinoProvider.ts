@@ -1,11 +1,10 @@
 import { SeverityNumber, type Logger, type LoggerProvider, type LogRecord } from '@opentelemetry/api';
 import type pino from 'pino';
-import { publishGate, withdrawGate } from '../src/pipeline/policyGate.ts';
 
 /**
  * Runs the getLogger() call script into pino, for the pino peer: the global logs API's loggers
- * write through pino child loggers (one per name, like getLogger), and pino's level is published
- * as the facade's gate, so a disabled level is a no-op on this side too, as in pino itself.
+ * write through pino child loggers (one per name, like getLogger); `enabled()` answers with pino's
+ * level, so the facade binds a disabled level to a no-op on this side too, as in pino itself.
  */
 export class PinoLoggerProvider implements LoggerProvider {
   private readonly root: pino.Logger;
@@ -23,15 +22,6 @@ export class PinoLoggerProvider implements LoggerProvider {
       emit: (record: LogRecord) => write(log, record),
       enabled: (options) => log.isLevelEnabled(levelOf(options?.severityNumber)),
     };
-  }
-
-  /** Facade methods below pino's level become no-ops while this provider is in use. */
-  gate(): void {
-    publishGate(this, (_logger, severity) => this.root.isLevelEnabled(levelOf(severity)));
-  }
-
-  ungate(): void {
-    withdrawGate(this);
   }
 }
 

@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { context, logs, type Logger, type LoggerProvider as ApiLoggerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { ExportResult } from '@opentelemetry/core';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import {
   BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord,
 } from '@opentelemetry/sdk-logs';
@@ -61,51 +62,26 @@ export function providerOver(processor: LogRecordProcessor, policy: LogPolicyPro
   };
 }
 
+/** OTLP over HTTP with protobuf (NodeSDK's default protocol) and gzip, as a service sending to a remote collector would. */
 export function otlpExporter(sinkUrl: string): OTLPLogExporter {
-  return new OTLPLogExporter({ url: sinkUrl });
+  return new OTLPLogExporter({ url: sinkUrl, compression: CompressionAlgorithm.GZIP });
 }
 
-/**
- * The global logs API binds each logger to the first provider registered, for good. Cases that
- * compare two pipelines through `getLogger`/`startCall` register this once and point it at one
- * pipeline at a time; each forwarding logger caches its target, so a switch costs nothing per emit.
- */
-class SwitchableProvider implements ApiLoggerProvider {
-  private current: ApiLoggerProvider | undefined;
-  private readonly forwarders = new Map<string, { target: Logger | undefined }>();
-
-  use(provider: ApiLoggerProvider | undefined): void {
-    this.current = provider;
-    for (const [name, forwarder] of this.forwarders) forwarder.target = provider?.getLogger(name);
-  }
-
-  getLogger(name: string): Logger {
-    let forwarder = this.forwarders.get(name);
-    if (forwarder === undefined) {
-      forwarder = { target: this.current?.getLogger(name) };
-      this.forwarders.set(name, forwarder);
-    }
-    const f = forwarder;
-    return {
-      emit: (record) => f.target?.emit(record),
-      enabled: (options) => f.target?.enabled(options) ?? false,
-    };
-  }
-}
-
-let switchable: SwitchableProvider | undefined;
+let contextManagerSet = false;
 
 /**
- * Registers what a service's SDK setup registers (an AsyncLocalStorage context manager and a
- * global logger provider) and points the global provider at `provider`.
+ * Registers what a service's SDK setup registers (an AsyncLocalStorage context manager, once, and
+ * a global logger provider), the plain OpenTelemetry way: `logs.disable()` then
+ * `setGlobalLoggerProvider`. getLogger facades and startCall follow the provider registered now;
+ * `undefined` leaves none registered.
  */
 export function useGlobally(provider: ApiLoggerProvider | undefined): void {
-  if (switchable === undefined) {
-    switchable = new SwitchableProvider();
+  if (!contextManagerSet) {
+    contextManagerSet = true;
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    logs.setGlobalLoggerProvider(switchable);
   }
-  switchable.use(provider);
+  logs.disable();
+  if (provider !== undefined) logs.setGlobalLoggerProvider(provider);
 }
 
 /**

@@ -1,7 +1,7 @@
 import os from 'node:os';
 
 /** What a figure must be: at most, at least, or within [min, max]. */
-export type Goal = { at: 'most'; value: number } | { at: 'least'; value: number } | { at: 'within'; min: number; max: number };
+export type Goal = { at: 'most'; value: number } | { at: 'least'; value: number } | { at: 'within'; min: number; max: number } | { at: 'none' };
 
 /** One line of the table; `detail` keeps the raw numbers for latest.json. */
 export interface Row {
@@ -20,12 +20,14 @@ export interface Row {
 export function goalText(goal: Goal, unit = ''): string {
   if (goal.at === 'most') return `<= ${goal.value}${unit}`;
   if (goal.at === 'least') return `>= ${goal.value}${unit}`;
+  if (goal.at === 'none') return '— (reported)';
   return `${goal.min}–${goal.max}${unit}`;
 }
 
 export function meets(value: number, goal: Goal): boolean {
   if (goal.at === 'most') return value <= goal.value;
   if (goal.at === 'least') return value >= goal.value;
+  if (goal.at === 'none') return true;
   return value >= goal.min && value <= goal.max;
 }
 

@@ -4,14 +4,15 @@
 #
 #   otelcol-policy   the collector, from collector/builder-config.yaml with the
 #                    OpenTelemetry Collector Builder (ocb) at the same release
-#   victoria-logs    VictoriaLogs, the backend (go install at a pinned version)
+#   victoria-logs    VictoriaLogs, the logs backend (go install at a pinned version)
+#   victoria-metrics VictoriaMetrics single-node, the metrics backend (likewise)
 #   composecheck     docker-compose.yml validator (collector/composecheck)
 #
 # Each one is rebuilt only when its inputs changed: a stamp file next to the
 # binary holds a hash of the inputs (sources, pinned versions, RECIPE, `go
 # version`). Needs only Go and the Go module proxy.
 #
-# OTELCOL_BIN / VICTORIALOGS_BIN: when set, that binary is used as is and
+# OTELCOL_BIN / VICTORIALOGS_BIN / VICTORIAMETRICS_BIN: when set, that binary is used as is and
 # nothing is built for it (it must exist and be executable).
 # COMPOSECHECK_BIN: the same for the compose validator.
 set -euo pipefail
@@ -22,6 +23,7 @@ SRC_DIR="$ROOT/.cache/otelcol-src"
 
 OCB_VERSION="v0.161.0"
 VICTORIALOGS_VERSION="v1.52.1"
+VICTORIAMETRICS_VERSION="v1.151.0"
 # Bump when the build recipe below changes, to force a rebuild.
 RECIPE=1
 
@@ -38,7 +40,7 @@ if [[ -z "$GO" && -x /usr/local/go/bin/go ]]; then
 fi
 
 need_go() {
-	[[ -n "$GO" ]] || die "Go is not installed (no 'go' on PATH, no /usr/local/go/bin/go). Install Go >= 1.26, or set OTELCOL_BIN and VICTORIALOGS_BIN to prebuilt binaries."
+	[[ -n "$GO" ]] || die "Go is not installed (no 'go' on PATH, no /usr/local/go/bin/go). Install Go >= 1.26, or set OTELCOL_BIN, VICTORIALOGS_BIN and VICTORIAMETRICS_BIN to prebuilt binaries."
 }
 
 hash_of() { # prints a sha256 of its arguments' contents plus extra strings from stdin
@@ -96,22 +98,22 @@ build_collector() {
 	log "built $bin"
 }
 
-# ------------------------------------------------------------ victoria-logs
-build_victorialogs() {
-	local bin="$BIN_DIR/victoria-logs" stamp="$BIN_DIR/victoria-logs.stamp" hash
+# ------------------------------------------- victoria-logs, victoria-metrics
+go_install() { # NAME VERSION PACKAGE: `go install PACKAGE@VERSION` into $BIN_DIR/NAME
+	local name="$1" version="$2" pkg="$3"
+	local bin="$BIN_DIR/$name" stamp="$BIN_DIR/$name.stamp" hash
 	need_go
-	hash="$(echo "$RECIPE $VICTORIALOGS_VERSION $("$GO" version)" | hash_of)"
+	hash="$(echo "$RECIPE $version $pkg $("$GO" version)" | hash_of)"
 	if up_to_date "$bin" "$stamp" "$hash"; then
-		log "victoria-logs is up to date"
+		log "$name is up to date"
 		return
 	fi
-	log "installing VictoriaLogs $VICTORIALOGS_VERSION"
+	log "installing $name $version"
 	local tmp
 	tmp="$(mktemp -d)"
-	CGO_ENABLED=0 GOBIN="$tmp" "$GO" install -trimpath -ldflags="-s -w" \
-		"github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$VICTORIALOGS_VERSION" ||
-		die "go install of VictoriaLogs $VICTORIALOGS_VERSION failed"
-	mv "$tmp/victoria-logs" "$bin"
+	CGO_ENABLED=0 GOBIN="$tmp" "$GO" install -trimpath -ldflags="-s -w" "$pkg@$version" ||
+		die "go install of $pkg@$version failed"
+	mv "$tmp/$name" "$bin"
 	rm -rf "$tmp"
 	echo "$hash" >"$stamp"
 	log "built $bin"
@@ -135,6 +137,15 @@ build_composecheck() {
 
 start=$SECONDS
 if [[ -n "${OTELCOL_BIN:-}" ]]; then check_given OTELCOL_BIN "$OTELCOL_BIN"; else build_collector; fi
-if [[ -n "${VICTORIALOGS_BIN:-}" ]]; then check_given VICTORIALOGS_BIN "$VICTORIALOGS_BIN"; else build_victorialogs; fi
+if [[ -n "${VICTORIALOGS_BIN:-}" ]]; then
+	check_given VICTORIALOGS_BIN "$VICTORIALOGS_BIN"
+else
+	go_install victoria-logs "$VICTORIALOGS_VERSION" github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs
+fi
+if [[ -n "${VICTORIAMETRICS_BIN:-}" ]]; then
+	check_given VICTORIAMETRICS_BIN "$VICTORIAMETRICS_BIN"
+else
+	go_install victoria-metrics "$VICTORIAMETRICS_VERSION" github.com/VictoriaMetrics/VictoriaMetrics/app/victoria-metrics
+fi
 if [[ -n "${COMPOSECHECK_BIN:-}" ]]; then check_given COMPOSECHECK_BIN "$COMPOSECHECK_BIN"; else build_composecheck; fi
 log "done in $((SECONDS - start))s"

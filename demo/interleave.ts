@@ -77,7 +77,9 @@ export async function interleave(clock: VirtualClock, calls: readonly ScheduledC
   const produced = new Array<number>(calls.length).fill(0);
   const begun = new Uint8Array(calls.length);
   const queue = new DueQueue();
-  calls.forEach((call, index) => queue.push({ at: call.startAt, index }));
+  calls.forEach((call, index) => {
+    queue.push({ at: call.startAt, index });
+  });
   const virtualStart = clock.now();
   const realStart = performance.now();
   let lastYield = realStart;

@@ -27,7 +27,8 @@ export function consoleTelemetry(config: PolicyConfig, now: () => number, write:
 /**
  * A collector: the NodeSDK with logPolicyProcessors() (policy → batch → OTLP/HTTP, configured by
  * the OTEL_EXPORTER_OTLP_* variables) and tracing on, so each call's `call` span gives its records
- * one trace id. No metrics.
+ * one trace id. Metrics as NodeSDK reads them from OTEL_METRICS_EXPORTER (default OTLP): the
+ * policy's `log_policy.*` counters go to the collector, and once more at shutdown.
  */
 export function otlpTelemetry(config: PolicyConfig, now: () => number, serviceName: string, tracesExporterSet: boolean): DemoTelemetry {
   const counts = new CountingExporter(new OTLPLogExporter());
@@ -35,9 +36,9 @@ export function otlpTelemetry(config: PolicyConfig, now: () => number, serviceNa
   const policy = processors[0];
   if (!(policy instanceof LogPolicyProcessor)) throw new Error('logPolicyProcessors() no longer returns the LogPolicyProcessor first');
   // The calls' spans are there to give records trace ids; they are exported only if the user asks
-  // (OTEL_TRACES_EXPORTER), since the collector's pipelines are for logs.
+  // (OTEL_TRACES_EXPORTER), since the stack's collector drops them (it has no trace backend).
   const spans = tracesExporterSet ? {} : { spanProcessors: [new NoopSpanProcessor()] };
-  const sdk = new NodeSDK({ serviceName, logRecordProcessors: processors, metricReaders: [], ...spans });
+  const sdk = new NodeSDK({ serviceName, logRecordProcessors: processors, ...spans });
   sdk.start();
   return {
     policy,

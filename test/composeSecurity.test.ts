@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { Redactor } from '../src/pipeline/redact/Redactor.ts';
+import { BACKEND_FLAGS } from './e2e/stack.ts';
 
 const read = (name: string) => readFileSync(new URL(`../${name}`, import.meta.url), 'utf8');
 const lines = (text: string) => text.split('\n').filter((line) => !line.trim().startsWith('#'));
@@ -27,6 +28,22 @@ describe('the compose stack and the collector config', () => {
       const redactor = new Redactor();
       redactor.text(text);
       expect(Object.values(redactor.counts).reduce((a, b) => a + b, 0), name).toBe(0);
+    }
+  });
+
+  test('both backends run with the e2e stack\'s flags (CORS off, 1 s flush) in compose and in the by-hand instructions', () => {
+    const compose = read('docker-compose.yml');
+    // A service's block: the lines under its `  name:` line indented deeper.
+    const block = (name: string) => new RegExp(`^ {2}${name}:\n((?: {4}.*\n|\n)+)`, 'm').exec(compose)?.[1] ?? '';
+    const readme = read('collector/README.md');
+    for (const [name, binary] of [['victorialogs', 'victoria-logs'], ['victoriametrics', 'victoria-metrics']] as const) {
+      const command = block(name);
+      expect(command, name).toMatch(/command:/);
+      const byHand = readme.split('\n').find((line) => line.startsWith(`.cache/bin/${binary} `)) ?? '';
+      for (const flag of BACKEND_FLAGS) {
+        expect(command, `${name} in docker-compose.yml`).toContain(`- ${flag}\n`);
+        expect(byHand, `${binary} in collector/README.md`).toContain(` ${flag}`);
+      }
     }
   });
 

@@ -1,14 +1,16 @@
 import { OVERFLOW_KEY } from '../state/KeyBudget.ts';
-import { callValue, setCallValue } from './callLocal.ts';
+import { callValue, setCallValue, type LocalOwner } from './callLocal.ts';
 import { DEFAULT_MAX_KEYS_PER_CALL } from '../config/defaults.ts';
 
 /**
  * The seed's `rl.every(key, seconds)`, scoped to the current call (global outside calls). Keys built
- * from user input cannot grow memory: beyond `maxKeys` per call, or 100,000 helper keys across all
- * calls, further keys share one overflow slot (rate-limited together, counted in `overflowed`), and
- * the keys seen first keep their own limits.
+ * from user input cannot grow memory: beyond `maxKeys` per call further keys share one overflow slot
+ * (rate-limited together, counted in `overflowed`), and the keys seen first keep their own limits.
+ * A call's keys are kept in the call and go with it.
  */
-export class RateLimiter {
+export class RateLimiter implements LocalOwner {
+  /** Values outside any call (in a call, the call keeps them). */
+  outside: unknown[] | undefined;
   /** Calls to `every` that landed in the overflow slot. */
   overflowed = 0;
   private readonly now: () => number;

@@ -1,8 +1,7 @@
-import { context, logs, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
-import { eventRecord } from './eventRecord.ts';
+import { context, logs, trace, type Attributes, type Context, type Logger, type LoggerProvider, type Span } from '@opentelemetry/api';
 import { ATTR } from '../policy/attributes.ts';
-import { releaseCall } from './callLocal.ts';
-import { CALL_ID_KEY, callStorage, claimPendingCall } from '../state/callContext.ts';
+import { CALL_ID_KEY, callStorage, claimPendingCall, type CallHandle } from '../state/callContext.ts';
+import { eventRecord } from './eventRecord.ts';
 import { LayerContext } from './LayerContext.ts';
 
 export interface CallScope {
@@ -13,27 +12,35 @@ export interface CallScope {
   end(attributes?: Attributes): void;
 }
 
-const PACKAGE_SCOPE = 'otel-log-policy';
-const lifecycle = logs.getLogger(PACKAGE_SCOPE);
+export interface StartCallOptions {
+  /** Where CALL_START and CALL_END go; default: the provider registered in the logs API now. */
+  provider?: LoggerProvider;
+}
 
-class Call implements CallScope {
+const PACKAGE_SCOPE = 'otel-log-policy';
+
+class Call implements CallScope, CallHandle {
   readonly id: string;
+  locals: unknown[] | undefined;
   private readonly ctx: Context;
   private readonly span: Span;
+  /** The provider registered when the call started gets its whole lifecycle, whatever is registered later. */
+  private readonly lifecycle: Logger;
   private ended = false;
 
-  constructor(id: string, attributes: Attributes | undefined) {
+  constructor(id: string, attributes: Attributes | undefined, provider: LoggerProvider) {
     this.id = id;
+    this.lifecycle = provider.getLogger(PACKAGE_SCOPE);
     const parent = context.active();
     // The call's span gives its records one trace id; a no-op span when tracing is off.
     this.span = trace.getTracer(PACKAGE_SCOPE).startSpan('call', { attributes: { [ATTR.callId]: id } }, parent);
-    this.ctx = trace.setSpan(new LayerContext(parent, CALL_ID_KEY, id), this.span);
+    this.ctx = trace.setSpan(new LayerContext(parent, CALL_ID_KEY, this), this.span);
     this.emit('CALL_START', { ...attributes, [ATTR.callId]: id }, `call ${id} started`);
     claimPendingCall(parent, id);
   }
 
   run<T>(fn: () => T): T {
-    return context.with(this.ctx, () => callStorage.run(this.id, fn));
+    return context.with(this.ctx, () => callStorage.run(this, fn));
   }
 
   end(attributes?: Attributes): void {
@@ -41,16 +48,17 @@ class Call implements CallScope {
     this.ended = true;
     this.emit('CALL_END', { ...attributes, [ATTR.callId]: this.id }, `call ${this.id} ended`);
     this.span.end();
-    releaseCall(this.id);
+    // The helpers' per-call values go with the call.
+    this.locals = undefined;
   }
 
   /** With the call's context passed explicitly, so the span's ids arrive even with no context manager. */
   private emit(name: string, attributes: Attributes, message: string): void {
-    lifecycle.emit({ ...eventRecord(name, attributes, message), context: this.ctx });
+    this.lifecycle.emit({ ...eventRecord(name, attributes, message), context: this.ctx });
   }
 }
 
 /** Opens a call: emits CALL_START and returns the scope whose `run` carries the call id. */
-export function startCall(callId: string, attributes?: Attributes): CallScope {
-  return new Call(callId, attributes);
+export function startCall(callId: string, attributes?: Attributes, options: StartCallOptions = {}): CallScope {
+  return new Call(callId, attributes, options.provider ?? logs.getLoggerProvider());
 }

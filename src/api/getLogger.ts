@@ -1,7 +1,8 @@
-import { logs, SeverityNumber, type Attributes, type Logger } from '@opentelemetry/api';
+import { logs, SeverityNumber, type Attributes, type Logger, type LoggerProvider } from '@opentelemetry/api';
 import { parseLevel } from '../config/levels.ts';
+import { GATE_PROBE_EVENT, GateProbe, type PolicyGate } from '../pipeline/PolicyGate.ts';
 import { eventRecord } from './eventRecord.ts';
-import { currentGate, onGateChange } from '../pipeline/policyGate.ts';
+import { apiRegistry, registeredProvider } from './registeredProvider.ts';
 
 type LogMethod = (message: string, attributes?: Attributes, error?: unknown) => void;
 
@@ -17,73 +18,161 @@ export interface PolicyLogger {
   isEnabled(level: string | number): boolean;
 }
 
+export interface GetLoggerOptions {
+  /** Emit to this provider rather than the one registered in the logs API at each call. */
+  provider?: LoggerProvider;
+}
+
 const LEVELS = [
   ['debug', SeverityNumber.DEBUG, 'DEBUG'],
   ['info', SeverityNumber.INFO, 'INFO'],
   ['warn', SeverityNumber.WARN, 'WARN'],
   ['error', SeverityNumber.ERROR, 'ERROR'],
 ] as const;
+type Method = (typeof LEVELS)[number][0];
 
-function noop(): void {}
+/** Nothing is bound yet: differs from every provider, registered or not. */
+const UNBOUND = Symbol('unbound');
 
+/**
+ * A facade logger that emits to the provider registered now (or the one it was given). Its methods
+ * are bound for one provider and one state of that provider's policy: a level the policy cannot
+ * pass is a no-op that only checks that the binding still holds (the registered provider and the
+ * gate's epoch), and rebinds when it does not. Nothing is kept between facades.
+ */
 class FacadeLogger implements PolicyLogger {
   readonly name: string;
-  debug: LogMethod = noop;
-  info: LogMethod = noop;
-  warn: LogMethod = noop;
-  error: LogMethod = noop;
-  private readonly otel: Logger;
+  debug: LogMethod;
+  info: LogMethod;
+  warn: LogMethod;
+  error: LogMethod;
+  private readonly fixedProvider: LoggerProvider | undefined;
+  /** What the methods are bound for: the registered provider, the SDK logger, the provider's policy gates. */
+  private boundFor: unknown = UNBOUND;
+  private otel!: Logger;
+  private gates: readonly PolicyGate[] = [];
+  private epochs: readonly number[] = [];
 
-  constructor(name: string) {
+  constructor(name: string, provider: LoggerProvider | undefined) {
     this.name = name;
-    // A ProxyLogger until a provider is registered; it follows the provider from then on.
-    this.otel = logs.getLogger(name);
+    this.fixedProvider = provider;
+    this.debug = this.info = this.warn = this.error = () => {};
     this.bind();
   }
 
   event(name: string, attributes?: Attributes, message?: string): void {
+    this.refresh();
     this.otel.emit(eventRecord(name, attributes, message));
   }
 
   isEnabled(level: string | number): boolean {
     const severity = typeof level === 'number' ? level : parseLevel(level);
     if (severity === undefined) return false;
-    const gate = currentGate();
-    return gate === undefined ? this.otel.enabled({ severityNumber: severity }) : gate(this.name, severity);
+    this.refresh();
+    const fixed = this.fixedAnswer(severity);
+    return fixed ?? this.otel.enabled({ severityNumber: severity });
   }
 
-  /** Methods the policy would drop by threshold become no-ops: the disabled path costs nothing. */
-  bind(): void {
-    const gate = currentGate();
-    for (const [method, severity, text] of LEVELS) {
-      this[method] = gate !== undefined && !gate(this.name, severity) ? noop : this.emitter(severity, text);
-    }
+  /** Does the binding still hold? One property read and a comparison per gate. */
+  private stale(): boolean {
+    if (this.fixedProvider === undefined && registeredProvider('logs') !== this.boundFor) return true;
+    for (let i = 0; i < this.gates.length; i++) if (this.gates[i]!.epoch !== this.epochs[i]) return true;
+    return false;
   }
 
-  private emitter(severityNumber: SeverityNumber, severityText: string): LogMethod {
+  private refresh(): void {
+    if (this.stale()) this.bind();
+  }
+
+  /**
+   * Asks the provider, once per level, whether a record can pass: its policy processors hand over
+   * their gates through a probe and answer false, so `true` means another processor wants the level.
+   */
+  private bind(): void {
+    const provider = this.fixedProvider ?? logs.getLoggerProvider();
+    this.boundFor = this.fixedProvider ?? registeredProvider('logs');
+    this.otel = provider.getLogger(this.name);
+    const probes = LEVELS.map(([, severityNumber]) => {
+      const probe = new GateProbe();
+      const wanted = this.otel.enabled({ severityNumber, eventName: GATE_PROBE_EVENT, context: probe });
+      return { wanted, gates: probe.gates };
+    });
+    this.gates = [...new Set(probes.flatMap((p) => p.gates))];
+    this.epochs = this.gates.map((gate) => gate.epoch);
+    LEVELS.forEach(([method, severity, text], i) => {
+      const { wanted, gates } = probes[i]!;
+      const passes = wanted || gates.some((gate) => !gate.fixed || gate.allows(this.name, severity));
+      this[method] = passes ? this.emitter(method, severity, text) : this.disabled(method);
+    });
+  }
+
+  /** The answer the gates give without a record, if they give one. */
+  private fixedAnswer(severity: number): boolean | undefined {
+    if (this.gates.length === 0 || this.gates.some((gate) => !gate.fixed)) return undefined;
+    return this.gates.some((gate) => gate.allows(this.name, severity));
+  }
+
+  private emitter(method: Method, severityNumber: SeverityNumber, severityText: string): LogMethod {
     const otel = this.otel;
     return (body, attributes, exception) => {
+      if (this.stale()) {
+        this.bind();
+        this[method](body, attributes, exception);
+        return;
+      }
       otel.emit({ severityNumber, severityText, body, attributes, exception });
     };
   }
+
+  /**
+   * A level that cannot pass: nothing is built; only a change of provider or policy rebinds it.
+   * The common bindings (no more than one gate) get a check of two or three field reads written
+   * out in place, so that V8 keeps the disabled call near a plain no-op.
+   */
+  private disabled(method: Method): LogMethod {
+    const again = (body: string, attributes?: Attributes, exception?: unknown): void => {
+      this.bind();
+      this[method](body, attributes, exception);
+    };
+    if (this.gates.length > 1) {
+      const noop: LogMethod = (body, attributes, exception) => {
+        if (this.stale()) again(body, attributes, exception);
+      };
+      return noop;
+    }
+    const gate = this.gates[0] ?? NO_GATE;
+    const epoch = gate.epoch;
+    const bound = this.boundFor;
+    if (this.fixedProvider !== undefined) {
+      const noop: LogMethod = (body, attributes, exception) => {
+        if (gate.epoch !== epoch) again(body, attributes, exception);
+      };
+      return noop;
+    }
+    const registry = apiRegistry();
+    if (registry === undefined) {
+      // Nothing was ever registered: the first registration creates the registry.
+      const noop: LogMethod = (body, attributes, exception) => {
+        if (apiRegistry() !== undefined) again(body, attributes, exception);
+      };
+      return noop;
+    }
+    const noop: LogMethod = (body, attributes, exception) => {
+      if (registry['logs'] !== bound || gate.epoch !== epoch) again(body, attributes, exception);
+    };
+    return noop;
+  }
 }
 
-/** Loggers by name, so a policy change can rebind each one. Names are code, not input: the cap only guards misuse. */
-const loggers = new Map<string, FacadeLogger>();
-const MAX_LOGGERS = 10_000;
-onGateChange(() => {
-  for (const logger of loggers.values()) logger.bind();
-});
+/** Stands in for a gate when there is none: its epoch never changes. */
+const NO_GATE: Pick<PolicyGate, 'epoch'> = Object.freeze({ epoch: 0 });
 
 /**
- * A logger facade over the global OpenTelemetry logs API (scope name = logger name), so it works
- * with any registered LoggerProvider; with a LogPolicyProcessor its disabled levels are no-ops.
+ * A logger facade over the OpenTelemetry logs API (scope name = logger name). It emits to the
+ * provider registered when it is called (or `options.provider`), so it works with any
+ * LoggerProvider and follows `logs.disable()` + a new provider; with a LogPolicyProcessor in that
+ * provider, the levels the policy cannot pass are no-ops. Cheap to create, and kept by the caller.
  */
-export function getLogger(name: string): PolicyLogger {
-  let logger = loggers.get(name);
-  if (logger === undefined) {
-    logger = new FacadeLogger(name);
-    if (loggers.size < MAX_LOGGERS) loggers.set(name, logger);
-  }
-  return logger;
+export function getLogger(name: string, options: GetLoggerOptions = {}): PolicyLogger {
+  return new FacadeLogger(name, options.provider);
 }

@@ -1,13 +1,13 @@
-import { context, logs, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, logs, trace, type Attributes, type Context, type Logger, type Span } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { CALL_ID } from '../config/envReaders.ts';
 import { ATTR } from '../policy/attributes.ts';
 import { approximateSize } from '../pipeline/hooks/recorder/recordSize.ts';
 import { eventRecord } from '../api/eventRecord.ts';
 import { LayerContext } from '../api/LayerContext.ts';
-import { releaseCall } from '../api/callLocal.ts';
-import { CALL_ID_KEY, callStorage, pendingCallOpened, pendingCallSettled, type CallHandle } from '../state/callContext.ts';
-import { safeAttributes, type CallProtocol } from './protocols.ts';
+import { CALL_ID_KEY, callStorage, pendingCallOpened, pendingCallSettled, type PendingCall } from '../state/callContext.ts';
+import type { FlatTable } from '../state/flatTable.ts';
+import { safeAttributes, type CallName, type CallProtocol } from './protocols.ts';
 import type { CallsCounters } from './CallsCounters.ts';
 
 const PACKAGE_SCOPE = 'otel-log-policy';
@@ -47,9 +47,13 @@ interface Held {
  * then CALL_START goes out with the final id and the connection's time, the held records follow in
  * order, and the call runs on as a plain call scope until CALL_END at close.
  */
-export class AutoCall implements CallHandle {
+export class AutoCall implements PendingCall {
   id: string;
   pending = true;
+  /** The helpers' values (RateLimiter, OncePerCall) for this call. */
+  locals: FlatTable | undefined;
+  /** The provider registered when the connection opened gets the call's whole lifecycle. */
+  private readonly lifecycle: Logger;
   private readonly host: CallHost;
   private readonly ctx: Context;
   private readonly span: Span;
@@ -73,6 +77,7 @@ export class AutoCall implements CallHandle {
     this.fallbackSource = fallbackSource;
     this.attributes = attributes;
     this.openedAt = host.now();
+    this.lifecycle = logs.getLoggerProvider().getLogger(PACKAGE_SCOPE);
     // The connection's own context is the server's, not the request's: calls start from the root.
     const parent = context.active();
     this.span = trace.getTracer(PACKAGE_SCOPE).startSpan('call', { attributes: { ...attributes } }, parent);
@@ -130,7 +135,7 @@ export class AutoCall implements CallHandle {
     }
     let found = false;
     for (const protocol of this.host.protocols) {
-      let named;
+      let named: CallName | undefined;
       try {
         named = protocol.callIdFrom(message);
       } catch {
@@ -161,8 +166,7 @@ export class AutoCall implements CallHandle {
       if (!this.silent) this.emit('CALL_END', attributes, `call ${this.id} ended`);
     });
     this.span.end();
-    releaseCall(this.id);
-    if (this.id !== this.provisionalId) releaseCall(this.provisionalId);
+    this.locals = undefined;
     this.host.counters.ended++;
   }
 
@@ -192,7 +196,7 @@ export class AutoCall implements CallHandle {
 
   private emit(name: string, attributes: Attributes, message: string, timestamp?: number): void {
     const record = { ...eventRecord(name, attributes, message), context: this.ctx };
-    logs.getLogger(PACKAGE_SCOPE).emit(timestamp === undefined ? record : { ...record, timestamp });
+    this.lifecycle.emit(timestamp === undefined ? record : { ...record, timestamp });
   }
 }
 

@@ -62,7 +62,7 @@ export function explainRecord(config: PolicyConfig, question: RecordQuestion): s
   // Threshold: the decision is threshold(); the rest says which directive and exemption it used.
   const rule = ruleFor(question.logger, config.levelRules);
   const loggerLevel = policy.thresholdOf(question.logger);
-  const isTx = key !== undefined && key.startsWith('TX_');
+  const isTx = key?.startsWith('TX_') === true;
   const from = rule === undefined ? 'the base level (no rule covers this logger)' : `rule ${ruleLabel(config, rule)}`;
   const passesThreshold = threshold(facts, policy).kind === 'pass';
   let how: string;

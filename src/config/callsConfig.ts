@@ -21,7 +21,7 @@ export function loadCallsConfig(env: Env = process.env): CallsConfig {
 
 function callPaths(env: Env): string[] {
   const variable = 'LOG_POLICY_CALL_PATHS';
-  const value = read(env, variable);
+  const value = read(env, 'LOG_POLICY_CALL_PATHS');
   if (value === undefined) return [];
   const paths = list(value);
   for (const path of paths) {

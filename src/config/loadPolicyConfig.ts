@@ -3,7 +3,7 @@ import { CALL_ID, count, duration, flag, key, KEY, level, list, loggerName, onOf
 import { mergeRules, type LevelRule } from './directives.ts';
 import { LogPolicyConfigError } from './errors.ts';
 import { LEVEL_NAMES, parseLevel } from './levels.ts';
-import { formatSize, parseSize, SIZE_FORMS } from './sizes.ts';
+import { formatSize, SIZE_FORMS } from './sizes.ts';
 import type { PolicyConfig, PolicyMode } from './policyConfig.ts';
 import { parseRedactPattern } from './redactPattern.ts';
 import {

@@ -4,15 +4,19 @@ import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-
 import { callIdIn } from '../state/callContext.ts';
 import { KeyBudget } from '../state/KeyBudget.ts';
 import { CallStore } from '../state/CallStore.ts';
+import type { CallState } from '../state/CallState.ts';
 import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
-import { publishGate, withdrawGate, type Gate } from './policyGate.ts';
+import { GATE_PROBE_EVENT, GateProbe, PolicyGate } from './PolicyGate.ts';
 import { ATTR } from '../policy/attributes.ts';
 import { errorGroupOf, keyOf, loggerNameOf, severityOf, type RecordFacts } from '../policy/facts.ts';
 import { CompiledPolicy } from '../policy/CompiledPolicy.ts';
 import { decide } from '../policy/decide.ts';
-import { callSummary } from './callSummary.ts';
-import { DebugFeatures } from './hooks/DebugFeatures.ts';
+import { applyDowngrade, stampCallEnd, stampPassing } from './applyVerdict.ts';
+import { EscalationHook } from './hooks/EscalationHook.ts';
+import { MetricsHook } from './hooks/MetricsHook.ts';
+import type { PolicyHook } from './hooks/PolicyHook.ts';
+import { RecorderHook } from './hooks/RecorderHook.ts';
 import { heldForNaming } from './hooks/pendingCalls.ts';
 import { afterEnd } from './hooks/afterEnd.ts';
 import { StatsCounter, type PolicyStats } from './StatsCounter.ts';
@@ -51,10 +55,18 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private lastNow: number;
   private sinceClock = 0;
   private readonly exportStats: ExportStats | undefined;
-  /** Flight recorder, per-call escalation, the policy's metrics: each one boolean on the hot path while off. */
-  private readonly debug: DebugFeatures;
-  /** The facade's loggers emit under their own name as scope, so they are held to that scope's floor. */
-  private readonly gate: Gate = (logger, severity) => severity >= this.policy.scopeFloor(logger);
+  /** Per-call escalation, the flight recorder (undefined while off), the policy's metrics. */
+  private readonly escalation: EscalationHook;
+  private readonly recorder: RecorderHook | undefined;
+  /** The hooks that take each event, in order: a feature that is off is in none of these. */
+  private readonly onOpened: PolicyHook[];
+  private readonly onDropped: PolicyHook[];
+  private readonly onBeforeForward: PolicyHook[];
+  private readonly onReleased: PolicyHook[];
+  /** Records below the floor may be built inside calls (the recorder is on, or an escalated call is open or listed). */
+  private buildsInCalls = false;
+  /** What facades bound to this processor's provider may treat as fixed: their scope's floor. */
+  private readonly gate = new PolicyGate((scope) => this.policy.scopeFloor(scope));
 
   constructor(downstream: LogRecordProcessor, options: LogPolicyProcessorOptions = {}) {
     this.downstream = downstream;
@@ -64,11 +76,18 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     this.lastNow = this.now();
     this.exportStats = options.exportStats;
     this.calls = new CallStore(this.config.callTtlMs, this.config.maxCalls, this.now(), new KeyBudget(this.config.maxKeysPerCall, this.config.maxTrackedKeys));
-    const { config, downstream: down, counter, calls, gate } = this;
-    this.debug = new DebugFeatures({ config, downstream: down, counter, calls, owner: this, gate });
-    this.calls.onEvict = (state) => this.debug.released(state);
+    this.escalation = new EscalationHook(this.config, () => this.syncBuildsInCalls());
+    const metrics = new MetricsHook({ passed: () => this.counter.forwarded, callsOpen: () => this.calls.open, callsEscalated: () => this.escalation.open });
+    this.recorder = this.config.recorder > 0 ? new RecorderHook(this.config, this.forward, (reason, key) => metrics.flushed(reason, key)) : undefined;
+    const hooks: PolicyHook[] = [this.escalation, ...(this.recorder === undefined ? [] : [this.recorder]), metrics];
+    this.onOpened = hooks.filter((h) => h.opened !== undefined);
+    this.onDropped = hooks.filter((h) => h.dropped !== undefined);
+    this.onBeforeForward = hooks.filter((h) => h.beforeForward !== undefined);
+    this.onReleased = hooks.filter((h) => h.released !== undefined);
+    this.calls.onEvict = (state) => this.released(state);
+    this.buildsInCalls = this.wantsBuildsInCalls();
     // While records below the floor may be built inside calls, no level is bound to a no-op up front.
-    publishGate(this, this.debug.buildsInCalls ? undefined : gate);
+    this.gate.fixed = !this.buildsInCalls;
   }
 
   /**
@@ -78,10 +97,15 @@ export class LogPolicyProcessor implements LogRecordProcessor {
    * calls are built whatever their level; in an escalated call, down to its development floor.
    */
   enabled(options: EnabledOptions): boolean {
+    if (options.eventName === GATE_PROBE_EVENT && options.context instanceof GateProbe) {
+      // A facade asks what it may bind as no-ops; false lets the SDK ask the provider's other processors.
+      options.context.gates.push(this.gate);
+      return false;
+    }
     try {
       const scope = options.instrumentationScope.name;
       const severity = severityOf(options.severityNumber);
-      if (severity < this.policy.scopeFloor(scope) && !(this.debug.buildsInCalls && this.debug.buildsInCall(scope, severity, options.context))) return false;
+      if (severity < this.policy.scopeFloor(scope) && !(this.buildsInCalls && this.buildsInCall(scope, severity, options.context))) return false;
       return this.downstream.enabled === undefined || this.downstream.enabled(options);
     } catch {
       return true;
@@ -97,11 +121,12 @@ export class LogPolicyProcessor implements LogRecordProcessor {
       // A policy bug must not cost the app its log line: forward unchanged, and count it.
       this.counter.internalErrors++;
     }
+    this.counter.forwarded++;
     this.forward(record, context);
   }
 
   stats(): PolicyStats {
-    const stats: PolicyStats = { ...this.counter.snapshot(this.calls.open, this.calls.evicted, this.calls.keys), callsEscalated: this.debug.escalatedOpen, recorder: this.debug.recorder?.stats() };
+    const stats: PolicyStats = { ...this.counter.snapshot(this.calls.open, this.calls.evicted, this.calls.keys), callsEscalated: this.escalation.open, recorder: this.recorder?.recorder.stats() };
     if (this.exportStats !== undefined) stats.export = this.exportStats.snapshot();
     return stats;
   }
@@ -111,7 +136,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   }
 
   shutdown(): Promise<void> {
-    withdrawGate(this);
+    // Facades bound to this gate rebind: a shut-down provider passes nothing.
+    this.gate.changed(false);
     return this.downstream.shutdown();
   }
 
@@ -136,7 +162,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     };
   }
 
-  /** Runs the rules and changes the record as they say; false when the record is dropped. */
+  /** Runs the rules and applies the verdict to the record; false when the record is dropped. */
   private apply(record: ReadWriteLogRecord, facts: RecordFacts, context: Context | undefined): boolean {
     let state = facts.callId === undefined ? this.calls.outside : this.calls.peek(facts.callId);
     if (state?.ended === true) state = afterEnd(this.calls, this.counter, state, facts);
@@ -148,49 +174,61 @@ export class LogPolicyProcessor implements LogRecordProcessor {
       this.calls.sweep(now);
       state ??= this.calls.get(facts.callId!, now);
     }
-    if (state.produced === 0 && facts.callId !== undefined) this.debug.opened(state, record, context);
+    if (state.produced === 0 && facts.callId !== undefined) for (const hook of this.onOpened) hook.opened!(state, record, context);
     state.produced++;
-    const verdict = decide(facts, state, now, state.escalated ? this.debug.escalatedPolicy : this.policy);
+    const verdict = decide(facts, state, now, state.escalated ? this.escalation.policy : this.policy);
     if (verdict.kind === 'drop') {
       state.countDrop(verdict.index, facts.key);
       this.counter.countDrop(verdict.index, facts.key);
-      if (this.debug.watchesDrops) this.debug.afterDrop(record, context, facts, verdict.index);
+      let kept = false;
+      for (const hook of this.onDropped) kept = hook.dropped!(record, context, facts, verdict.index, kept);
       return false;
     }
     if (verdict.kind === 'downgrade') {
       this.counter.downgraded++;
-      record.setSeverityNumber(verdict.severity);
-      record.setSeverityText('WARN');
-      record.setAttribute(ATTR.repeatCount, verdict.repeatCount);
-      const body = typeof record.body === 'string' ? record.body : facts.errorGroup;
-      record.setBody(`${body} (repeated ${verdict.repeatCount} times since the last report)`);
-      // The first occurrence carried the stack; the report carries the count, not the stack again.
-      delete record.attributes[ATTR.exceptionStacktrace];
+      applyDowngrade(record, verdict, facts);
     }
     state.forwarded++;
-    // Stamped only on records that pass, and written straight into the attributes: the SDK's
-    // setAttribute validates and counts each value, the costliest step of a passing record, and a
-    // string id needs neither (at worst the record carries one attribute beyond the SDK's limit).
-    if (facts.callIdFromContext) record.attributes[ATTR.callId] = facts.callId!;
-    if (this.debug.recorder !== undefined && facts.callId !== undefined) this.debug.beforeForward(state, facts);
-    if (facts.isMacro) {
-      record.setAttribute(ATTR.key, facts.key);
-      if (record.eventName === undefined) record.setEventName(facts.key!);
-      if (facts.key === 'CALL_END' && facts.callId !== undefined && !state.ended) {
-        this.calls.end(facts.callId);
-        this.debug.released(state);
-        record.setAttributes(callSummary(state, now));
-      }
+    stampPassing(record, facts);
+    if (facts.callId !== undefined) for (const hook of this.onBeforeForward) hook.beforeForward!(state, facts);
+    if (facts.isMacro && facts.key === 'CALL_END' && facts.callId !== undefined && !state.ended) {
+      this.calls.end(facts.callId);
+      this.released(state);
+      stampCallEnd(record, state, now);
     }
     return true;
   }
 
-  private forward(record: ReadWriteLogRecord, context: Context | undefined): void {
-    this.counter.forwarded++;
+  private released(state: CallState): void {
+    for (const hook of this.onReleased) hook.released!(state);
+  }
+
+  /** Below the floor, inside a call: do the recorder or the call's escalation want the record built? */
+  private buildsInCall(scope: string, severity: number, context: Context): boolean {
+    const id = callIdIn(context);
+    if (id === undefined) return false;
+    if (this.recorder !== undefined) return true;
+    return this.escalation.buildsInCall(id, this.calls.peek(id), scope, severity);
+  }
+
+  private wantsBuildsInCalls(): boolean {
+    return this.recorder !== undefined || this.escalation.buildsInCalls;
+  }
+
+  /** Escalated calls came or went: `enabled()` and the facades' gate follow. */
+  private syncBuildsInCalls(): void {
+    const builds = this.wantsBuildsInCalls();
+    if (builds === this.buildsInCalls) return;
+    this.buildsInCalls = builds;
+    this.gate.changed(!builds);
+  }
+
+  /** The one way downstream, for records that pass and for those the recorder flushes. */
+  private readonly forward = (record: ReadWriteLogRecord, context: Context | undefined): void => {
     try {
       this.downstream.onEmit(record, context);
     } catch {
       this.counter.downstreamErrors++;
     }
-  }
+  };
 }

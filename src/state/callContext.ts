@@ -1,16 +1,53 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, createContextKey, type Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import type { FlatTable } from './flatTable.ts';
 
-/** Where `CallScope.run` puts the call id (or an automatic call's handle) in the OpenTelemetry context. */
-export const CALL_ID_KEY = createContextKey('otel-log-policy.call.id');
+/** Where `CallScope.run` puts the running call in the OpenTelemetry context. */
+export const CALL_ID_KEY = createContextKey('otel-log-policy.call');
 
 /**
- * A call whose id is learnt after it opened (an automatic call scope, named by its stream's start
- * message): the context carries this object instead of the id, so records logged before the name is
- * known can be held and released with it.
+ * The running call as the context carries it: its id, and the values per-call helpers
+ * (RateLimiter, OncePerCall) keep for it, which live and die with the call.
  */
 export interface CallHandle {
+  readonly id: string;
+  /** Rows of `[owner, FlatTable of [key, value] rows]`, created on first use. */
+  locals: FlatTable | undefined;
+}
+
+/**
+ * The same handle, kept by an AsyncLocalStorage: with no context manager registered (a bare
+ * LoggerProvider) `context.with` sets nothing, and the call scope must still work. The storage
+ * is a key, like the context key above; the values live in the async contexts of the call.
+ */
+export const callStorage = new AsyncLocalStorage<CallHandle>();
+
+/** The call in `ctx` (or the active context), else the one our own storage carries. */
+export function callIn(ctx: Context | undefined): CallHandle | undefined {
+  const fromContext = (ctx ?? context.active()).getValue(CALL_ID_KEY);
+  if (fromContext !== undefined) return typeof fromContext === 'string' ? { id: fromContext, locals: undefined } : (fromContext as CallHandle);
+  return callStorage.getStore();
+}
+
+/** The call id in `ctx` (or the active context), else the one our own storage carries. */
+export function callIdIn(ctx: Context | undefined): string | undefined {
+  const fromContext = (ctx ?? context.active()).getValue(CALL_ID_KEY);
+  if (fromContext !== undefined) return typeof fromContext === 'string' ? fromContext : (fromContext as CallHandle).id;
+  return callStorage.getStore()?.id;
+}
+
+/** The id of the call whose scope is running, if any. */
+export function currentCallId(): string | undefined {
+  return callIdIn(undefined);
+}
+
+/**
+ * A call whose id is learnt after it opened (an automatic call scope, src/calls/, named by its
+ * stream's start message): records logged before the name is known are held by it and given back
+ * to the processor with the final id.
+ */
+export interface PendingCall extends CallHandle {
   /** Provisional (the URL's or a generated id) until named; then the final id. */
   readonly id: string;
   /** True until the call is named or its deadline passes: its records are held, not processed. */
@@ -20,12 +57,6 @@ export interface CallHandle {
   /** The app opened its own call scope inside this one while it was unnamed: it takes that id and stays silent. */
   claim(id: string): void;
 }
-
-/**
- * The same id, kept by our own AsyncLocalStorage: with no context manager registered (a bare
- * LoggerProvider) `context.with` sets nothing, and the call scope must still work.
- */
-export const callStorage = new AsyncLocalStorage<string | CallHandle>();
 
 /** Automatic calls still waiting for their name, process-wide: while 0 the processor skips the lookup. */
 let pendingCalls = 0;
@@ -38,26 +69,11 @@ export function pendingCallSettled(): void {
   pendingCalls--;
 }
 
-function idOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  return typeof value === 'object' && value !== null ? (value as CallHandle).id : undefined;
-}
-
-/** The call id in `ctx` (or the active context), else the one our own storage carries. */
-export function callIdIn(ctx: Context | undefined): string | undefined {
-  return idOf((ctx ?? context.active()).getValue(CALL_ID_KEY)) ?? idOf(callStorage.getStore());
-}
-
-/** The id of the call whose scope is running, if any. */
-export function currentCallId(): string | undefined {
-  return callIdIn(undefined);
-}
-
-/** The automatic call whose name is still awaited in `ctx`, if any (cheap while none is pending). */
-export function pendingCallIn(ctx: Context | undefined): CallHandle | undefined {
+/** The automatic call whose name is still awaited in `ctx`, if any (one comparison while none is). */
+export function pendingCallIn(ctx: Context | undefined): PendingCall | undefined {
   if (pendingCalls === 0) return undefined;
-  const value = (ctx ?? context.active()).getValue(CALL_ID_KEY) ?? callStorage.getStore();
-  return typeof value === 'object' && value !== null && (value as CallHandle).pending ? (value as CallHandle) : undefined;
+  const call = callIn(ctx) as Partial<PendingCall> | undefined;
+  return call?.pending === true ? (call as PendingCall) : undefined;
 }
 
 /**

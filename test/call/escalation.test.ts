@@ -100,7 +100,11 @@ describe('escalation lifecycle', () => {
     b.end();
     plain.end();
     expect(p.processor.stats().callsEscalated).toBe(0);
+    // The next call sees the gate's new epoch and rebinds: debug is a no-op again, nothing built.
+    const seen = p.processor.stats().seen;
+    log.debug('after the last escalated call');
     expect(log.debug.name).toBe('noop');
+    expect(p.processor.stats().seen).toBe(seen);
   });
 
   test('an escalated call evicted by its TTL is no longer counted as open', () => {

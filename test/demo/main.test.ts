@@ -39,8 +39,8 @@ describe('npm run demo (console)', () => {
     expect(prod.stdout).toMatch(/^call-1\s+\d+\s+\d+\s+\d+/m);
     expect(prod.stdout).toMatch(/^call-2\s+\d+\s+\d+\s+\d+/m);
     expect(prod.stdout).toMatch(/dropped by reason: threshold \d+ · once \d+ · rate_limit \d+ · repeat \d+ · budget \d+/);
-    expect(prod.stdout).toMatch(/^\+00:00\.000 INFO  call-1  otel-log-policy\s+\[CALL_START\] call call-1 started/m);
-    expect(prod.stdout).toMatch(/WARN  call-\d\s+server\.media_ws_ai\s+\[TX_SLOW\]/);
+    expect(prod.stdout).toMatch(/^\+00:00\.000 INFO {2}call-1 {2}otel-log-policy\s+\[CALL_START\] call call-1 started/m);
+    expect(prod.stdout).toMatch(/WARN {2}call-\d\s+server\.media_ws_ai\s+\[TX_SLOW\]/);
     expect(prod.stdout).not.toMatch(/\[RMS\]|\[AUDIO_DELTA\]|\[UTTERANCE\]/);
 
     const dev = await demo(['--calls', '2', '--duration', '30'], { DEBUG: '0' });

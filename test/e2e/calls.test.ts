@@ -25,7 +25,7 @@ async function runDemo(mode: 'production' | 'development'): Promise<void> {
   expect(result.stderr.split('\n').filter((l) => /error/i.test(l) && !l.startsWith('demo:'))).toEqual([]);
   expect(result.code, result.stderr).toBe(0);
   // Every record the demo exported, once all are searchable (the collector's batches arrive in any order).
-  const all = `service.name:${JSON.stringify(service)}`;
+  const all = `service.name:=${JSON.stringify(service)}`;
   const exported = exportedTotal(result.stdout);
   const entries = await waitForVictoriaLogs(stack!.victoriaLogsUrl, all, (es) => es.length === exported, 30_000, 100_000);
   runs[mode] = { service, entries, lifecycle: [] };

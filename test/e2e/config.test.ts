@@ -24,6 +24,14 @@ describe('collector-config.yaml', () => {
     expect(res.status, res.output).toBe(0);
   });
 
+  test('traces go to the exporter OTELCOL_TRACES_EXPORTER names: otlp_http/traces validates, an unknown one does not', () => {
+    const forward = run(binaryPath('otelcol'), ['validate', '--config', COLLECTOR_CONFIG], { ...process.env, OTELCOL_TRACES_EXPORTER: 'otlp_http/traces' });
+    expect(forward.status, forward.output).toBe(0);
+    const unknown = run(binaryPath('otelcol'), ['validate', '--config', COLLECTOR_CONFIG], { ...process.env, OTELCOL_TRACES_EXPORTER: 'jaeger' });
+    expect(unknown.status, unknown.output).not.toBe(0);
+    expect(unknown.output).toMatch(/references exporter "jaeger" which is not configured/);
+  });
+
   test('validation can fail: an unknown component is rejected', () => {
     const broken = join(tmp, 'broken-collector.yaml');
     writeFileSync(
@@ -43,7 +51,7 @@ describe('collector-config.yaml', () => {
   test('it lists exactly the components of collector/builder-config.yaml', () => {
     const res = run(binaryPath('otelcol'), ['components']);
     expect(res.status, res.output).toBe(0);
-    for (const name of ['otlp', 'memory_limiter', 'filter', 'forward', 'file', 'otlp_http', 'health_check', 'file_storage']) {
+    for (const name of ['otlp', 'memory_limiter', 'filter', 'forward', 'file', 'otlp_http', 'nop', 'health_check', 'file_storage']) {
       expect(res.output).toContain(`name: ${name}\n`);
     }
   });

@@ -4,7 +4,7 @@
 import { afterAll, expect, test } from 'vitest';
 import { EXIT_FLUSH_TIMEOUT_MS } from '../../src/sdk/flushOnExit.ts';
 import { keptRecords } from '../fixtures/simulatedCall.ts';
-import { fixture, REGISTER, runNode, startNode } from '../helpers/child.ts';
+import { fixture, REGISTER, startNode } from '../helpers/child.ts';
 import { startStack, waitForVictoriaLogs, type Stack } from './stack.ts';
 
 let stack: Stack | undefined;

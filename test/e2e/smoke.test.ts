@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { SeverityNumber } from '@opentelemetry/api';
 import { afterAll, expect, test } from 'vitest';
 import { withSdk } from './sdk.ts';
-import { readLifecycleFile, startStack, waitForLifecycle, waitForVictoriaLogs, type Stack } from './stack.ts';
+import { callLifecycleQuery, queryVictoriaLogs, readLifecycleFile, startStack, waitForLifecycle, waitForVictoriaLogs, type Stack } from './stack.ts';
 
 // Started inside the test (not in beforeAll) so that a missing binary or a
 // failed start is reported as this test's failure, never as a skipped test.
@@ -37,6 +37,8 @@ test('a lifecycle event reaches the lifecycle file and VictoriaLogs; a plain rec
         body: 'plain debug record',
         attributes: { 'call.id': callId },
       });
+      // Another call whose id starts with this one's.
+      logger.emit({ eventName: 'CALL_START', body: 'retried call', attributes: { 'log.key': 'CALL_START', 'call.id': `${callId}-retry` } });
     });
     span.end();
   });
@@ -58,9 +60,15 @@ test('a lifecycle event reaches the lifecycle file and VictoriaLogs; a plain rec
     resource: { 'service.name': serviceName },
   });
 
-  // Both records in VictoriaLogs, queried over its HTTP API.
-  const entries = await waitForVictoriaLogs(victoriaLogsUrl, `call.id:"${callId}"`, (es) => es.length >= 2);
+  // Both records in VictoriaLogs, queried over its HTTP API with the exact filter: the retried
+  // call's record is not one of them, though the phrase filter `call.id:"…"` matches it too.
+  await waitForVictoriaLogs(victoriaLogsUrl, `call.id:"${callId}"`, (es) => es.length >= 3);
+  const entries = await queryVictoriaLogs(victoriaLogsUrl, `call.id:="${callId}"`);
   expect(entries).toHaveLength(2);
+  expect(entries.map((e) => e['call.id'])).toEqual([callId, callId]);
+  // The documented lifecycle query is exact too.
+  const lifecycleQueried = await queryVictoriaLogs(victoriaLogsUrl, callLifecycleQuery(callId));
+  expect(lifecycleQueried.map((e) => [e['call.id'], e['event_name']])).toEqual([[callId, 'CALL_START']]);
   const vlStart = entries.find((e) => e.event_name === 'CALL_START');
   expect(vlStart).toMatchObject({
     _msg: 'call started',
@@ -82,6 +90,7 @@ test('a lifecycle event reaches the lifecycle file and VictoriaLogs; a plain rec
   // By now the collector has handled the whole export request, so the plain
   // record would be in the file if the filter let it through.
   expect(readLifecycleFile(lifecycleFile).filter((r) => r.attributes['call.id'] === callId)).toHaveLength(1);
+  expect(readLifecycleFile(lifecycleFile).filter((r) => r.attributes['call.id'] === `${callId}-retry`)).toHaveLength(1);
 
   // The receiver refuses request bodies over its 8 MiB limit.
   const big = JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'x'.repeat(9 * 1024 * 1024) } }] }] }] });

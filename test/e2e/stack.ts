@@ -1,11 +1,11 @@
 // Test helper: runs the real collector (built from collector/builder-config.yaml,
-// with the real collector-config.yaml) and VictoriaLogs as child processes on
-// free loopback ports with temporary data directories, and reads back what
-// they stored.
+// with the real collector-config.yaml), VictoriaLogs and VictoriaMetrics as
+// child processes on free loopback ports with temporary data directories, and
+// reads back what they stored.
 //
 // The binaries come from `bash collector/build.sh` (run by `npm test`'s
-// pretest), or from OTELCOL_BIN / VICTORIALOGS_BIN / COMPOSECHECK_BIN. A
-// missing binary is an error, never a skip.
+// pretest), or from OTELCOL_BIN / VICTORIALOGS_BIN / VICTORIAMETRICS_BIN /
+// COMPOSECHECK_BIN. A missing binary is an error, never a skip.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, createWriteStream, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,6 +22,7 @@ const BIN_DIR = join(ROOT, '.cache', 'bin');
 const BINARIES = {
   otelcol: { env: 'OTELCOL_BIN', file: 'otelcol-policy' },
   victorialogs: { env: 'VICTORIALOGS_BIN', file: 'victoria-logs' },
+  victoriametrics: { env: 'VICTORIAMETRICS_BIN', file: 'victoria-metrics' },
   composecheck: { env: 'COMPOSECHECK_BIN', file: 'composecheck' },
 } as const;
 
@@ -121,15 +122,23 @@ async function waitHealthy(proc: Proc, url: string, timeoutMs: number): Promise<
   throw new Error(`${proc.name} not healthy at ${url} after ${timeoutMs} ms (${last}):\n${tail(proc.logFile)}`);
 }
 
-async function stopProcess(proc: Proc, timeoutMs = 10_000): Promise<void> {
+async function stopProcess(proc: Proc, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<void> {
   if (proc.exitCode !== undefined) return;
-  proc.child.kill('SIGTERM');
+  proc.child.kill(signal);
   const timer = sleep(timeoutMs).then(() => 'timeout' as const);
   if ((await Promise.race([proc.exited, timer])) === 'timeout') {
     proc.child.kill('SIGKILL');
     await proc.exited;
   }
 }
+
+/**
+ * Flags both backends run with, here, in docker-compose.yml and in collector/README.md (a test
+ * checks those two say the same): no CORS headers, so a page of another origin can neither read
+ * the API's answers nor send it a preflighted request; and in-memory data written to disk every
+ * second (the minimum; default 5 s), which bounds what a crash loses after acknowledging it.
+ */
+export const BACKEND_FLAGS = ['-http.disableCORS', '-inmemoryDataFlushInterval=1s'] as const;
 
 export interface Stack {
   /** Base URL of the collector's OTLP/HTTP receiver; logs go to `${otlpHttpUrl}/v1/logs`. */
@@ -138,38 +147,48 @@ export interface Stack {
   otlpGrpcEndpoint: string;
   /** Base URL of VictoriaLogs (query API at /select/logsql/query, UI at /select/vmui/). */
   victoriaLogsUrl: string;
+  /** Base URL of VictoriaMetrics (Prometheus query API at /api/v1/query, UI at /vmui/). */
+  victoriaMetricsUrl: string;
   /** The collector's lifecycle JSON-lines file. */
   lifecycleFile: string;
   /** Temporary directory holding data, queue and process logs. */
   dir: string;
   collectorLog: string;
   victoriaLogsLog: string;
-  /** SIGTERM both processes (collector first, so it drains to VictoriaLogs), wait, remove the temp dir. */
+  victoriaMetricsLog: string;
+  /** SIGTERM every process (collector first, so it drains to the backends), wait, remove the temp dir. */
   stop(opts?: { keepDir?: boolean }): Promise<void>;
   /** Each process alone, for outage tests: stopped (SIGTERM) and started again on the same ports and data. */
   collector: Restartable;
   victoriaLogs: Restartable;
+  victoriaMetrics: Restartable;
 }
 
 export interface Restartable {
-  stop(): Promise<void>;
+  /** SIGTERM by default; SIGKILL for a crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again and resolves once it is healthy. */
   start(): Promise<void>;
 }
 
-/** Starts VictoriaLogs, then the collector pointed at it; resolves once both are healthy. */
-export async function startStack(opts: { startTimeoutMs?: number } = {}): Promise<Stack> {
+/**
+ * Starts VictoriaLogs and VictoriaMetrics, then the collector pointed at them; resolves once all are
+ * healthy. `collectorEnv` adds to the collector's environment (e.g. OTELCOL_TRACES_EXPORTER).
+ */
+export async function startStack(opts: { startTimeoutMs?: number; collectorEnv?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
   const timeout = opts.startTimeoutMs ?? 30_000;
   const otelcolBin = binaryPath('otelcol');
   const vlBin = binaryPath('victorialogs');
+  const vmBin = binaryPath('victoriametrics');
   const dir = await mkdtemp(join(tmpdir(), 'otel-log-policy-e2e-'));
-  const [vlPort, httpPort, grpcPort, healthPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [vlPort, vmPort, httpPort, grpcPort, healthPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const victoriaLogsUrl = `http://127.0.0.1:${vlPort}`;
+  const victoriaMetricsUrl = `http://127.0.0.1:${vmPort}`;
   const lifecycleFile = join(dir, 'otelcol', 'lifecycle.jsonl');
-  const running: { vl?: Proc; col?: Proc } = {};
+  const running: { vl?: Proc; vm?: Proc; col?: Proc } = {};
 
   const stop = async (stopOpts: { keepDir?: boolean } = {}) => {
-    for (const p of [running.col, running.vl]) if (p !== undefined) await stopProcess(p);
+    for (const p of [running.col, running.vl, running.vm]) if (p !== undefined) await stopProcess(p);
     if (stopOpts.keepDir !== true) await rm(dir, { recursive: true, force: true });
   };
 
@@ -183,12 +202,35 @@ export async function startStack(opts: { startTimeoutMs?: number } = {}): Promis
         '-loggerLevel=WARN',
         // Tests send records with the current time; keep a short retention.
         '-retentionPeriod=1d',
+        ...BACKEND_FLAGS,
       ],
       process.env,
       join(dir, 'victoria-logs.log'),
     );
     running.vl = vl;
     await waitHealthy(vl, `${victoriaLogsUrl}/health`, timeout);
+  };
+
+  const startVictoriaMetrics = async () => {
+    const vm = startProcess(
+      'victoria-metrics',
+      vmBin,
+      [
+        `-httpListenAddr=127.0.0.1:${vmPort}`,
+        `-storageDataPath=${join(dir, 'victoria-metrics-data')}`,
+        '-loggerLevel=WARN',
+        '-retentionPeriod=1d',
+        // Queries see points as soon as they are stored (the default hides the last 30 s, too
+        // long for a test that has just sent them) and are not cached between polls.
+        '-search.latencyOffset=0s',
+        '-search.disableCache',
+        ...BACKEND_FLAGS,
+      ],
+      process.env,
+      join(dir, 'victoria-metrics.log'),
+    );
+    running.vm = vm;
+    await waitHealthy(vm, `${victoriaMetricsUrl}/health`, timeout);
   };
 
   const startCollector = async () => {
@@ -204,6 +246,10 @@ export async function startStack(opts: { startTimeoutMs?: number } = {}): Promis
         OTELCOL_STORAGE_DIR: join(dir, 'otelcol', 'storage'),
         OTELCOL_LIFECYCLE_FILE: lifecycleFile,
         VICTORIALOGS_OTLP_ENDPOINT: `${victoriaLogsUrl}/insert/opentelemetry`,
+        VICTORIAMETRICS_OTLP_ENDPOINT: `${victoriaMetricsUrl}/opentelemetry`,
+        // The collector's own metrics every second, so a test sees its counters soon.
+        OTELCOL_TELEMETRY_INTERVAL_MS: '1000',
+        ...opts.collectorEnv,
       },
       join(dir, 'otelcol.log'),
     );
@@ -213,6 +259,7 @@ export async function startStack(opts: { startTimeoutMs?: number } = {}): Promis
 
   try {
     await startVictoriaLogs();
+    await startVictoriaMetrics();
     await startCollector();
   } catch (err) {
     await stop({ keepDir: true });
@@ -223,13 +270,16 @@ export async function startStack(opts: { startTimeoutMs?: number } = {}): Promis
     otlpHttpUrl: `http://127.0.0.1:${httpPort}`,
     otlpGrpcEndpoint: `127.0.0.1:${grpcPort}`,
     victoriaLogsUrl,
+    victoriaMetricsUrl,
     lifecycleFile,
     dir,
     collectorLog: join(dir, 'otelcol.log'),
     victoriaLogsLog: join(dir, 'victoria-logs.log'),
+    victoriaMetricsLog: join(dir, 'victoria-metrics.log'),
     stop,
-    collector: { stop: async () => running.col && (await stopProcess(running.col)), start: startCollector },
-    victoriaLogs: { stop: async () => running.vl && (await stopProcess(running.vl)), start: startVictoriaLogs },
+    collector: { stop: async (signal) => running.col && (await stopProcess(running.col, signal)), start: startCollector },
+    victoriaLogs: { stop: async (signal) => running.vl && (await stopProcess(running.vl, signal)), start: startVictoriaLogs },
+    victoriaMetrics: { stop: async (signal) => running.vm && (await stopProcess(running.vm, signal)), start: startVictoriaMetrics },
   };
 }
 
@@ -279,6 +329,43 @@ export async function waitForVictoriaLogs(
     if (done(entries)) return entries;
     if (Date.now() > deadline) {
       throw new Error(`VictoriaLogs query ${JSON.stringify(query)}: condition not met after ${timeoutMs} ms; last result:\n${JSON.stringify(entries, null, 2)}`);
+    }
+    await sleep(250);
+  }
+}
+
+// -------------------------------------------------------------- VictoriaMetrics
+
+/** One series of an instant query: its labels and its value at the query time. */
+export interface VmSample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Runs a MetricsQL instant query (GET /api/v1/query) and returns the series. */
+export async function queryVictoriaMetrics(baseUrl: string, query: string): Promise<VmSample[]> {
+  const url = new URL('/api/v1/query', baseUrl);
+  url.searchParams.set('query', query);
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`VictoriaMetrics query ${JSON.stringify(query)} failed: HTTP ${res.status}: ${text}`);
+  const body = JSON.parse(text) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  return body.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+}
+
+/** Polls an instant query until `done(samples)` holds or the deadline passes (then throws with the last result). */
+export async function waitForVictoriaMetrics(
+  baseUrl: string,
+  query: string,
+  done: (samples: VmSample[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<VmSample[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const samples = await queryVictoriaMetrics(baseUrl, query);
+    if (done(samples)) return samples;
+    if (Date.now() > deadline) {
+      throw new Error(`VictoriaMetrics query ${JSON.stringify(query)}: condition not met after ${timeoutMs} ms; last result:\n${JSON.stringify(samples, null, 2)}`);
     }
     await sleep(250);
   }
@@ -339,16 +426,29 @@ export async function waitForLifecycle(
 /** The call-lifecycle macro event keys (the collector's filter/lifecycle keeps these). */
 export const LIFECYCLE_EVENTS = ['BOOT', 'CALL_START', 'CALL_END', 'REALTIME', 'CREATE_APPT', 'DSP', 'WEBHOOK_CLOSE', 'SERVER_ERROR'] as const;
 
+/** The page a person reads to see their calls; its code blocks are the queries the tests run. */
+export const SEE_YOUR_CALLS = join(ROOT, 'docs', 'see-your-calls.md');
+
+/** The text of the first ```LANG block of docs/see-your-calls.md (the lead copies these blocks into the README). */
+function documentedQuery(lang: 'logsql' | 'metricsql'): string {
+  const text = readFileSync(SEE_YOUR_CALLS, 'utf8');
+  const match = new RegExp('```' + lang + '\\n(.+)\\n```').exec(text);
+  if (match === null) throw new Error(`${SEE_YOUR_CALLS}: no \`\`\`${lang} block`);
+  return match[1]!;
+}
+
 /**
- * LogsQL for one call's lifecycle: the query the README's "See your calls" section gives a person,
- * read from README.md, so the browser test checks what the README says.
+ * LogsQL for one call's lifecycle: the query docs/see-your-calls.md gives a person, so the browser
+ * test checks what the docs say. Its `call.id:="…"` is LogsQL's exact filter: the whole value, so
+ * `call-1` does not match `call-1-retry` (a phrase filter, `call.id:"call-1"`, would).
  */
 export function callLifecycleQuery(callId: string): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## See your calls'));
-  const match = /```logsql\n(.+)\n```/.exec(section);
-  if (match === null) throw new Error('README.md: no ```logsql block in the "See your calls" section');
-  return match[1]!.replaceAll('CALL_ID', callId);
+  return documentedQuery('logsql').replaceAll('CALL_ID', callId);
+}
+
+/** MetricsQL graphing the records the policy passed and dropped, by reason, from docs/see-your-calls.md. */
+export function policyRecordsQuery(): string {
+  return documentedQuery('metricsql');
 }
 
 /** vmui's relative time ranges (its preset ids are the titles, e.g. "Last 1 hour" → last_1_hour). */
@@ -380,4 +480,15 @@ export function vmuiUrl(
   const params = new URLSearchParams({ query, 'g0.range_input': range, 'g0.relative_time': VMUI_RANGES[range] });
   if (opts.view !== undefined && opts.view !== 'group') params.set('view', opts.view);
   return `${victoriaLogsUrl}/select/vmui/#/?${params.toString()}`;
+}
+
+/**
+ * URL of VictoriaMetrics' built-in UI (vmui) graphing `query` over the last `range`, with a
+ * `step` (e.g. "1s") fine enough for a short run. vmui runs the query as soon as the page loads.
+ */
+export function vmuiGraphUrl(victoriaMetricsUrl: string, query: string, opts: { range?: keyof typeof VMUI_RANGES; step?: string } = {}): string {
+  const range = opts.range ?? '1h';
+  const params = new URLSearchParams({ 'g0.expr': query, 'g0.range_input': range, 'g0.relative_time': VMUI_RANGES[range], 'g0.tab': '0' });
+  if (opts.step !== undefined) params.set('g0.step_input', opts.step);
+  return `${victoriaMetricsUrl}/vmui/#/?${params.toString()}`;
 }

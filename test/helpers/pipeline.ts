@@ -1,4 +1,4 @@
-import { logs, type Logger, type LoggerProvider as ApiLoggerProvider } from '@opentelemetry/api';
+import { logs, type LoggerProvider as ApiLoggerProvider } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
 import { LogPolicyProcessor } from '../../src/pipeline/LogPolicyProcessor.ts';
@@ -13,25 +13,12 @@ export class FakeClock {
 }
 
 /**
- * The logs API keeps one global provider per process, and loggers taken from it stay bound to
- * it. Tests register this one once and point it at each test's own pipeline.
+ * Registers `provider` in the logs API the plain OpenTelemetry way (`logs.disable()`, then
+ * `setGlobalLoggerProvider`): getLogger facades and startCall follow the provider registered now.
  */
-class SwitchableProvider implements ApiLoggerProvider {
-  current: ApiLoggerProvider | undefined;
-  getLogger(name: string, version?: string): Logger {
-    const target = () => this.current?.getLogger(name, version);
-    return {
-      emit: (record) => target()?.emit(record),
-      enabled: (options) => target()?.enabled(options) ?? false,
-    };
-  }
-}
-const switchable = new SwitchableProvider();
-logs.setGlobalLoggerProvider(switchable);
-
-/** Points the global logs API (startCall's lifecycle events, getLogger) at `provider`. */
 export function useGlobally(provider: ApiLoggerProvider): void {
-  switchable.current = provider;
+  logs.disable();
+  logs.setGlobalLoggerProvider(provider);
 }
 
 /** The real LoggerProvider → LogPolicyProcessor → SimpleLogRecordProcessor → in-memory exporter. */
@@ -44,7 +31,7 @@ export function pipeline(
   const exporting = options.wrapExporter?.(exporter) ?? exporter;
   const processor = new LogPolicyProcessor(new SimpleLogRecordProcessor({ exporter: exporting }), { config: loadPolicyConfig(env), now: clock.now });
   const provider = new LoggerProvider({ processors: [processor] });
-  if (options.global === true) switchable.current = provider;
+  if (options.global === true) useGlobally(provider);
   const records = () => exporter.getFinishedLogRecords();
   return {
     clock,

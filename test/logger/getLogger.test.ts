@@ -53,8 +53,11 @@ test('event() emits a macro event at INFO with its event name and a [NAME] body'
   expect(boot!.body).toBe('[BOOT]');
 });
 
-test('isEnabled rejects unknown level names; same instance per name', () => {
-  pipeline({}, { global: true });
+test('isEnabled rejects unknown level names; facades of one name are independent and agree', () => {
+  const p = pipeline({}, { global: true });
   expect(getLogger('a').isEnabled('loud')).toBe(false);
-  expect(getLogger('a')).toBe(getLogger('a'));
+  const [one, two] = [getLogger('a'), getLogger('a')];
+  one.info('one');
+  two.info('two');
+  expect(p.bodies()).toEqual(['one', 'two']);
 });

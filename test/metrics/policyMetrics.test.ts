@@ -94,8 +94,9 @@ describe('the policy\'s own metrics', () => {
     const p = pipeline({});
     emit(p, S.INFO, '[DSP] on', 'a');
     emit(p, S.INFO, '[DSP] on', 'a');
-    const debug = (p.processor as unknown as { debug: { watchesDrops: boolean; metrics: { active: boolean } } }).debug;
-    expect(debug.metrics.active).toBe(false);
-    expect(debug.watchesDrops).toBe(false);
+    const hooks = (p.processor as unknown as { onDropped: Array<{ metrics?: { active: boolean; byKey: Map<string, unknown> } }> }).onDropped;
+    const metrics = hooks.find((h) => h.metrics !== undefined)!.metrics!;
+    expect(metrics.active).toBe(false);
+    expect(metrics.byKey.size).toBe(0);
   });
 });
