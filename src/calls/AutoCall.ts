@@ -78,7 +78,7 @@ export class AutoCall implements PendingCall {
     this.attributes = attributes;
     this.openedAt = host.now();
     this.lifecycle = logs.getLoggerProvider().getLogger(PACKAGE_SCOPE);
-    // The connection's own context is the server's, not the request's: calls start from the root.
+    // The context the upgrade completes in (the HTTP request's span, if something traces HTTP).
     const parent = context.active();
     this.span = trace.getTracer(PACKAGE_SCOPE).startSpan('call', { attributes: { ...attributes } }, parent);
     this.ctx = trace.setSpan(new LayerContext(parent, CALL_ID_KEY, this), this.span);
