@@ -1,10 +1,17 @@
 import { format } from 'node:util';
 import { context, logs, SeverityNumber, type Logger } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import type { ConsoleEcho } from '../config/registerConfig.ts';
+
+export type { ConsoleEcho };
 
 export interface CaptureConsoleOptions {
-  /** Also print every call to the real console, as before (default false: records only). */
-  echo?: boolean;
+  /**
+   * Which captured calls still print to the real console as well: `errors` (the default:
+   * `console.warn` and `console.error`, the stderr ones), `all`, or `none` (records only).
+   * `true` is `all` and `false` is `none`, as before.
+   */
+  echo?: ConsoleEcho | boolean;
   /** Logger name (instrumentation scope) of the records, for LOG_POLICY_LEVELS (default `console`). */
   loggerName?: string;
 }
@@ -20,9 +27,22 @@ const METHODS: ReadonlyArray<readonly [Method, SeverityNumber, string]> = [
   ['error', SeverityNumber.ERROR, 'ERROR'],
 ];
 
-let active: (() => void) | undefined;
-/** True while a captured call is being emitted: console output from inside the pipeline goes straight out. */
-let emitting = false;
+/** The methods Node's console writes to stderr: what `errors` echoes. */
+const STDERR_METHODS: ReadonlySet<Method> = new Set(['warn', 'error']);
+
+/**
+ * The active capture's restore function lives on the console it captures (the object that owns the
+ * state), under a registry symbol so that two copies of this module (ESM and CommonJS) share it.
+ */
+const ACTIVE = Symbol.for('otel-log-policy.captureConsole');
+
+type CapturedConsole = Record<Method, ConsoleFn> & { [ACTIVE]?: () => void };
+
+function echoes(echo: CaptureConsoleOptions['echo'], method: Method): boolean {
+  if (echo === true || echo === 'all') return true;
+  if (echo === false || echo === 'none') return false;
+  return STDERR_METHODS.has(method);
+}
 
 function emitRecord(logger: Logger, severityNumber: SeverityNumber, severityText: string, args: unknown[]): void {
   if (!logger.enabled({ severityNumber })) return;
@@ -38,26 +58,33 @@ function emitRecord(logger: Logger, severityNumber: SeverityNumber, severityText
 /**
  * Routes console.log/info/warn/error/debug into the logs API (so through the policy) as records of
  * the `console` logger: arguments formatted like `util.format`, a leading `[TAG]` is the key, an
- * Error argument is the record's exception. Returns the function that puts the console back.
+ * Error argument is the record's exception. By default `console.warn` and `console.error` still
+ * print too (synchronously, before the call returns, so a `process.exit()` right after loses
+ * nothing from the terminal); `echo` chooses. Returns the function that puts the console back.
  * Console calls made while a record is being emitted, or from an exporter (which runs with tracing
  * suppressed), print to the real console instead, so a pipeline that logs cannot loop. Calling it
  * again while a capture is active returns the active capture's restore function.
  */
 export function captureConsole(options: CaptureConsoleOptions = {}): () => void {
+  const target = console as unknown as CapturedConsole;
+  const active = target[ACTIVE];
   if (active !== undefined) return active;
   const logger = logs.getLogger(options.loggerName ?? 'console');
-  const echo = options.echo === true;
-  const target = console as unknown as Record<Method, ConsoleFn>;
   const installed: Array<[Method, ConsoleFn, ConsoleFn]> = [];
   let on = true;
+  /** True while a captured call is being emitted: console output from inside the pipeline goes straight out. */
+  let emitting = false;
 
   for (const [method, severityNumber, severityText] of METHODS) {
     const original = target[method];
+    const echo = echoes(options.echo, method);
     const wrapper: ConsoleFn = function capturedConsole(this: unknown, ...args: unknown[]) {
       if (!on || emitting || isTracingSuppressed(context.active())) {
         original.apply(this, args);
         return;
       }
+      // The echo first: if the app exits or crashes right after, the terminal has the line.
+      if (echo) original.apply(this, args);
       emitting = true;
       try {
         emitRecord(logger, severityNumber, severityText, args);
@@ -67,7 +94,6 @@ export function captureConsole(options: CaptureConsoleOptions = {}): () => void 
       } finally {
         emitting = false;
       }
-      if (echo) original.apply(this, args);
     };
     target[method] = wrapper;
     installed.push([method, original, wrapper]);
@@ -76,10 +102,10 @@ export function captureConsole(options: CaptureConsoleOptions = {}): () => void 
   const restore = (): void => {
     if (!on) return;
     on = false;
-    active = undefined;
+    if (target[ACTIVE] === restore) delete target[ACTIVE];
     // A wrapper someone put over ours stays; ours then just passes through (`on` is false).
     for (const [method, original, wrapper] of installed) if (target[method] === wrapper) target[method] = original;
   };
-  active = restore;
+  target[ACTIVE] = restore;
   return restore;
 }

@@ -1,16 +1,8 @@
 import ms from 'ms';
 import { levelName } from '../config/levels.ts';
-import type { PolicyConfig } from '../config/policyConfig.ts';
 
-/** Why the policy is in its mode: the variable that decided, or that none did. */
-export function modeReason(config: PolicyConfig): string {
-  return config.modeSource === 'default' ? 'default: neither LOG_POLICY_MODE nor DEBUG is set' : `set by ${config.modeSource}`;
-}
-
-/** "production mode (set by DEBUG=1)". */
-export function modeLine(config: PolicyConfig): string {
-  return `${config.mode} mode (${modeReason(config)})`;
-}
+// The mode's wording is shared with the register entry's start-up line.
+export { modeLine, modeReason } from '../config/describeMode.ts';
 
 /** SeverityNumber → "WARN". */
 export function levelLabel(severity: number): string {

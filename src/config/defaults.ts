@@ -21,6 +21,8 @@ export const DEFAULT_MAX_TRACKED_KEYS = 100_000;
 export const DEFAULT_MAX_BODY = 16_384;
 export const DEFAULT_MAX_ATTRIBUTE = 4_096;
 export const DEFAULT_RETRY_BUFFER = 5_000;
+/** Largest OTLP request: within the project's collector (8 MiB a request) and a gRPC receiver's default (4 MiB). */
+export const DEFAULT_MAX_EXPORT_BYTES = '4MiB';
 /** Flight recorder: bytes kept per call, and across all calls. */
 export const DEFAULT_RECORDER_BYTES = '64KiB';
 export const DEFAULT_RECORDER_TOTAL_BYTES = '32MiB';

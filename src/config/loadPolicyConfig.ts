@@ -7,7 +7,7 @@ import { formatSize, SIZE_FORMS } from './sizes.ts';
 import type { PolicyConfig, PolicyMode } from './policyConfig.ts';
 import { parseRedactPattern } from './redactPattern.ts';
 import {
-  DEFAULT_CALL_TTL, DEFAULT_ERROR_REPEAT, DEFAULT_MAX_ATTRIBUTE, DEFAULT_MAX_BODY, DEFAULT_MAX_CALLS, DEFAULT_RETRY_BUFFER, DEFAULT_MAX_KEYS_PER_CALL, DEFAULT_MAX_TRACKED_KEYS, DEFAULT_NOISY_MODULES,
+  DEFAULT_CALL_TTL, DEFAULT_ERROR_REPEAT, DEFAULT_MAX_ATTRIBUTE, DEFAULT_MAX_BODY, DEFAULT_MAX_CALLS, DEFAULT_MAX_EXPORT_BYTES, DEFAULT_RETRY_BUFFER, DEFAULT_MAX_KEYS_PER_CALL, DEFAULT_MAX_TRACKED_KEYS, DEFAULT_NOISY_MODULES,
   DEFAULT_ONCE_KEYS, DEFAULT_RATE_LIMITS, DEFAULT_RECORDER_BYTES, DEFAULT_RECORDER_FLUSH_ON, DEFAULT_RECORDER_TOTAL_BYTES, MACRO_EVENTS, MODE_DEFAULTS,
 } from './defaults.ts';
 
@@ -159,6 +159,7 @@ export function loadPolicyConfig(env: NodeJS.ProcessEnv = process.env): PolicyCo
     maxBodyLength: count(env, 'LOG_POLICY_MAX_BODY', DEFAULT_MAX_BODY, 64),
     maxAttributeLength: count(env, 'LOG_POLICY_MAX_ATTRIBUTE', DEFAULT_MAX_ATTRIBUTE, 64),
     retryBufferSize: count(env, 'LOG_POLICY_RETRY_BUFFER', DEFAULT_RETRY_BUFFER, 0),
+    maxExportBytes: size(env, 'LOG_POLICY_MAX_EXPORT_BYTES', DEFAULT_MAX_EXPORT_BYTES),
     recorder: count(env, 'LOG_POLICY_RECORDER', 0, 0),
     recorderBytes: recorderCaps.perCall,
     recorderTotalBytes: recorderCaps.total,

@@ -41,6 +41,8 @@ export interface PolicyConfig {
   readonly maxAttributeLength: number;
   /** Lifecycle and ERROR records kept for re-sending while the collector is unreachable; 0 = off. */
   readonly retryBufferSize: number;
+  /** Largest OTLP request, in bytes of its OTLP/JSON encoding (`LOG_POLICY_MAX_EXPORT_BYTES`); batches are cut to it. */
+  readonly maxExportBytes: number;
   /** Flight recorder: dropped records kept per call (the last n); 0 = off. */
   readonly recorder: number;
   /** Flight recorder: approximate bytes kept per call, and across all calls. */

@@ -3,7 +3,9 @@ import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcesso
 import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import { batchSettingsFromEnv } from '../config/otelEnv.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
+import { MAX_KEY_LENGTH } from '../policy/facts.ts';
 import { ExportStats } from './export/ExportStats.ts';
+import { withFailureNotice, type FailureNoticeOptions } from './export/failureNotice.ts';
 import { queueDropMeterProvider } from './export/queueDropMeter.ts';
 import { RetryingExporter, type Timers } from './export/RetryingExporter.ts';
 import { LogPolicyProcessor } from './LogPolicyProcessor.ts';
@@ -18,6 +20,8 @@ export interface PolicyProcessorsOptions {
   now?: () => number;
   /** Timers of the retry buffer (tests pass fake ones). */
   timers?: Timers;
+  /** Warn when exports fail: at the first failure, then at most once a minute (register: on, to stderr). Default off. */
+  exportFailureNotice?: FailureNoticeOptions;
 }
 
 /**
@@ -34,10 +38,12 @@ export function logPolicyProcessors(options: PolicyProcessorsOptions = {}): [Log
     bufferSize: config.retryBufferSize,
     macroEvents: config.macroEvents,
     stats,
+    maxRequestBytes: config.maxExportBytes,
+    keptCaps: { maxBody: config.maxBodyLength, maxAttribute: config.maxAttributeLength, maxEventName: MAX_KEY_LENGTH },
     ...(options.timers === undefined ? {} : { timers: options.timers }),
   });
   let chain: LogRecordProcessor = new BatchLogRecordProcessor({
-    exporter,
+    exporter: options.exportFailureNotice === undefined ? exporter : withFailureNotice(exporter, options.exportFailureNotice),
     ...batchSettingsFromEnv(),
     selfObsMeterProvider: queueDropMeterProvider(stats),
   });

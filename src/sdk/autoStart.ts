@@ -5,6 +5,7 @@ import { captureConsole } from '../bridges/console.ts';
 import { logBridgeInstrumentations } from '../bridges/instrumentations.ts';
 import { LogPolicyConfigError } from '../config/errors.ts';
 import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
+import { batchSettingsFromEnv } from '../config/otelEnv.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { loadRegisterConfig, type RegisterConfig } from '../config/registerConfig.ts';
 import { loadCallsConfig, type CallsConfig } from '../config/callsConfig.ts';
@@ -12,10 +13,12 @@ import { WsCallsInstrumentation } from '../calls/WsCallsInstrumentation.ts';
 import { hookBridgedImports } from '../bridges/esmHooks.ts';
 import { flushOnExit } from './flushOnExit.ts';
 import { isRegistered } from './globals.ts';
+import { describeDestination, startupLine } from './startupLine.ts';
 import { logPolicyProcessors } from '../pipeline/assemble.ts';
 
 const PREFIX = 'otel-log-policy';
 
+/** Straight to the real stderr, never through a captured console. */
 function say(line: string): void {
   process.stderr.write(`${PREFIX}: ${line}\n`);
 }
@@ -23,7 +26,9 @@ function say(line: string): void {
 /** Reads the configuration; a bad value ends the process at start-up with code 2 and one clear line. */
 function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; register: RegisterConfig; calls: CallsConfig } {
   try {
-    return { policy: loadPolicyConfig(env), register: loadRegisterConfig(env), calls: loadCallsConfig(env) };
+    const loaded = { policy: loadPolicyConfig(env), register: loadRegisterConfig(env), calls: loadCallsConfig(env) };
+    batchSettingsFromEnv(env); // checked here too, so a bad OTEL_BLRP_* value is one clear line at start-up
+    return loaded;
   } catch (error) {
     if (!(error instanceof LogPolicyConfigError)) throw error;
     say(error.message);
@@ -31,10 +36,13 @@ function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; regis
   }
 }
 
-function startSdk(policy: PolicyConfig, calls: CallsConfig): void {
+function startSdk(policy: PolicyConfig, quiet: boolean, calls: CallsConfig): void {
   hookBridgedImports();
   const sdk = new NodeSDK({
-    logRecordProcessors: logPolicyProcessors({ config: policy }),
+    logRecordProcessors: logPolicyProcessors({
+      config: policy,
+      ...(quiet ? {} : { exportFailureNotice: { write: (line: string) => void process.stderr.write(line) } }),
+    }),
     instrumentations: [...logBridgeInstrumentations(), ...(calls.autoCalls ? [new WsCallsInstrumentation({ paths: calls.callPaths })] : [])],
     // Tracing someone already set up stays theirs.
     ...(isRegistered('trace') ? { spanProcessors: [] } : {}),
@@ -46,20 +54,32 @@ function startSdk(policy: PolicyConfig, calls: CallsConfig): void {
   flushOnExit({ flush: () => provider.forceFlush?.() ?? Promise.resolve(), shutdown: () => sdk.shutdown() });
 }
 
+function started(config: { policy: PolicyConfig; register: RegisterConfig; calls: CallsConfig }, env: NodeJS.ProcessEnv): string {
+  return startupLine({
+    policy: config.policy,
+    destination: describeDestination(env),
+    console: { captured: config.register.captureConsole, echo: config.register.consoleEcho },
+    calls: { enabled: config.calls.autoCalls, paths: config.calls.callPaths },
+  });
+}
+
 /**
  * What `--import otel-log-policy/register` does: start the OpenTelemetry SDK with the policy (and the
  * pino and winston bridges) unless the app has already registered a logger provider, register it in
- * both logs globals, flush on exit, and capture the console when LOG_POLICY_CAPTURE_CONSOLE=1.
+ * both logs globals, flush on exit, and capture the console when LOG_POLICY_CAPTURE_CONSOLE=1. Says
+ * so in one stderr line (and warns when exports fail) unless LOG_POLICY_QUIET=1. It adds no listener
+ * for uncaught exceptions or unhandled rejections: Node's own printing and exit codes stay.
  */
 export function autoStart(env: NodeJS.ProcessEnv = process.env): void {
   const config = loadConfigOrExit(env);
   for (const warning of config.policy.warnings) say(warning);
   try {
     if (isRegistered('logs')) {
-      say('a LoggerProvider is already registered, so register starts none; pass logPolicyProcessors() to that SDK to apply the policy');
+      if (!config.register.quiet) say('a LoggerProvider is already registered, so register starts none; pass logPolicyProcessors() to that SDK to apply the policy');
       linkApiLogsGlobal();
     } else {
-      startSdk(config.policy, config.calls);
+      startSdk(config.policy, config.register.quiet, config.calls);
+      if (!config.register.quiet) say(isRegistered('logs') ? started(config, env) : 'OTEL_SDK_DISABLED is set: nothing started, the console left as it is');
     }
     // With no provider (OTEL_SDK_DISABLED) captured lines would vanish: the console stays as it is.
     if (config.register.captureConsole && isRegistered('logs')) captureConsole({ echo: config.register.consoleEcho });

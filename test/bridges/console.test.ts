@@ -46,7 +46,52 @@ describe('captureConsole', () => {
     ]);
     expect(p.records()[3]!.attributes['exception.message']).toBe('boom');
     expect(p.keys('TX_SLOW')).toHaveLength(1);
-    for (const m of METHODS) expect(real[m]).not.toHaveBeenCalled();
+    // By default only the stderr methods still print: what matters is never hidden.
+    expect(real.warn.mock.calls).toEqual([['careful']]);
+    expect(real.error).toHaveBeenCalledTimes(1);
+    for (const m of ['debug', 'log', 'info'] as const) expect(real[m]).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['errors', ['warn', 'error']],
+    ['all', ['debug', 'log', 'info', 'warn', 'error']],
+    [true, ['debug', 'log', 'info', 'warn', 'error']],
+    ['none', []],
+    [false, []],
+  ] as const)('echo %s prints %j to the real console too, and records every call', (echo, printed) => {
+    const p = pipeline({ LOG_POLICY_MODE: 'development' }, { global: true });
+    restore = captureConsole({ echo });
+    for (const m of METHODS) console[m](`via ${m}`);
+    expect(p.bodies()).toEqual(METHODS.map((m) => `via ${m}`));
+    expect(METHODS.filter((m) => real[m].mock.calls.length > 0)).toEqual(printed);
+    for (const m of printed) expect(real[m]).toHaveBeenCalledWith(`via ${m}`);
+  });
+
+  it('echoes before it records, so a crash or exit in the pipeline\'s wake loses nothing from the terminal', () => {
+    const order: string[] = [];
+    real.error.mockImplementation(() => void order.push('printed'));
+    const noting = (inner: LogRecordExporter): LogRecordExporter => ({
+      export(records, done) {
+        order.push('recorded');
+        inner.export(records, done);
+      },
+      shutdown: () => inner.shutdown(),
+      forceFlush: () => inner.forceFlush(),
+    });
+    pipeline({}, { global: true, wrapExporter: noting });
+    restore = captureConsole();
+    console.error('fatal');
+    expect(order).toEqual(['printed', 'recorded']);
+  });
+
+  it('keeps its state on the console object, not in the module: a second copy of the module sees the active capture', async () => {
+    pipeline({}, { global: true });
+    restore = captureConsole();
+    // A fresh module instance, as a CommonJS and an ESM copy of the package would be.
+    vi.resetModules();
+    const copy = await import('../../src/bridges/console.ts');
+    expect(copy.captureConsole).not.toBe(captureConsole);
+    expect(copy.captureConsole()).toBe(restore);
   });
 
   it('applies per-logger levels to the console logger', () => {

@@ -28,7 +28,7 @@ describe('pino and winston through the policy', { timeout: 30_000 }, () => {
   const summary = (records: SinkRecord[]) => records.map((r) => [r.scope, r.attributes['name'] ?? r.attributes['logger.name'] ?? '', r.severityText, r.body]);
 
   it('under the register entry (ESM imports hooked): names, keys and levels as the policy sees them', async () => {
-    const result = await runNode(['--import', REGISTER, fixture('bridgesApp.ts')], { env: env('bridges-register') });
+    const result = await runNode(['--import', REGISTER, fixture('bridgesApp.ts')], { env: env('bridges-register', { LOG_POLICY_QUIET: '1' }) });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(summary(of('bridges-register'))).toEqual([
       // openai is a noisy module (WARN in production): its INFO is dropped, its ERROR kept.

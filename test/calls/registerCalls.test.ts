@@ -15,7 +15,8 @@ describe('automatic call scopes under node --import otel-log-policy/register', {
 
   const run = (service: string, how: 'esm' | 'cjs', env: Record<string, string> = {}) =>
     runNode(['--import', REGISTER, fixture('wsCallsApp.ts'), how], {
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SERVICE_NAME: service, OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', LOG_POLICY_CAPTURE_CONSOLE: '1', ...env },
+      // Quiet: stderr then holds only what the app wrote (the start-up line is stderr.test.ts's).
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SERVICE_NAME: service, OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', LOG_POLICY_CAPTURE_CONSOLE: '1', LOG_POLICY_QUIET: '1', ...env },
     });
   const of = (service: string): SinkRecord[] => sink.records().filter((r) => r.resource['service.name'] === service);
 

@@ -169,6 +169,15 @@ export interface Restartable {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again and resolves once it is healthy. */
   start(): Promise<void>;
+  /** SIGSTOP: the process hangs; the kernel still accepts connections and buffers what they send. */
+  pause(): void;
+  /** SIGCONT: it goes on with whatever was sent to it meanwhile. */
+  resume(): void;
+}
+
+function sendSignal(proc: Proc | undefined, sig: 'SIGSTOP' | 'SIGCONT'): void {
+  if (proc === undefined || proc.exitCode !== undefined) throw new Error(`cannot send ${sig}: the process is not running`);
+  proc.child.kill(sig);
 }
 
 /**
@@ -188,7 +197,11 @@ export async function startStack(opts: { startTimeoutMs?: number; collectorEnv?:
   const running: { vl?: Proc; vm?: Proc; col?: Proc } = {};
 
   const stop = async (stopOpts: { keepDir?: boolean } = {}) => {
-    for (const p of [running.col, running.vl, running.vm]) if (p !== undefined) await stopProcess(p);
+    for (const p of [running.col, running.vl, running.vm]) {
+      if (p === undefined) continue;
+      if (p.exitCode === undefined) p.child.kill('SIGCONT'); // a paused process cannot act on SIGTERM
+      await stopProcess(p);
+    }
     if (stopOpts.keepDir !== true) await rm(dir, { recursive: true, force: true });
   };
 
@@ -277,9 +290,24 @@ export async function startStack(opts: { startTimeoutMs?: number; collectorEnv?:
     victoriaLogsLog: join(dir, 'victoria-logs.log'),
     victoriaMetricsLog: join(dir, 'victoria-metrics.log'),
     stop,
-    collector: { stop: async (signal) => running.col && (await stopProcess(running.col, signal)), start: startCollector },
-    victoriaLogs: { stop: async (signal) => running.vl && (await stopProcess(running.vl, signal)), start: startVictoriaLogs },
-    victoriaMetrics: { stop: async (signal) => running.vm && (await stopProcess(running.vm, signal)), start: startVictoriaMetrics },
+    collector: {
+      stop: async (signal) => running.col && (await stopProcess(running.col, signal)),
+      start: startCollector,
+      pause: () => sendSignal(running.col, 'SIGSTOP'),
+      resume: () => sendSignal(running.col, 'SIGCONT'),
+    },
+    victoriaLogs: {
+      stop: async (signal) => running.vl && (await stopProcess(running.vl, signal)),
+      start: startVictoriaLogs,
+      pause: () => sendSignal(running.vl, 'SIGSTOP'),
+      resume: () => sendSignal(running.vl, 'SIGCONT'),
+    },
+    victoriaMetrics: {
+      stop: async (signal) => running.vm && (await stopProcess(running.vm, signal)),
+      start: startVictoriaMetrics,
+      pause: () => sendSignal(running.vm, 'SIGSTOP'),
+      resume: () => sendSignal(running.vm, 'SIGCONT'),
+    },
   };
 }
 

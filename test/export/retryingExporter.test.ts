@@ -78,15 +78,81 @@ describe('RetryingExporter', () => {
     expect(exporter.stats.snapshot()).toMatchObject({ retryResent: 5, retryOverflowed: 3 });
   });
 
-  test('an exporter that throws is a failed export, never an exception for the caller', async () => {
+  test('an exporter that throws on a batch refuses it: the batch is split, records it still throws on alone are dropped and counted, never re-sent', async () => {
     const { inner, timers, exporter, exportNow } = setup();
     inner.mode = 'throw';
     expect(await exportNow(records('CALL_START:1', 'INFO:1'))).toBe(ExportResultCode.FAILED);
+    expect(inner.attempts).toBe(3); // the pair, then each alone
+    expect(exporter.buffered).toBe(0);
+    expect(exporter.stats.snapshot()).toMatchObject({ refused: 2, refusedSplits: 1, retryBuffered: 0 });
+    inner.mode = 'up';
+    await timers.advance(60_000);
+    expect(inner.attempts).toBe(3);
+    expect(await exportNow(records('CALL_END:1'))).toBe(ExportResultCode.SUCCESS);
+    expect(inner.bodies()).toEqual(['CALL_END:1']);
+  });
+
+  test('a refused batch is split in halves, each sent once; only the record refused alone is dropped', async () => {
+    const { inner, exporter, exportNow } = setup();
+    inner.refuse = (batch) => batch.some((r) => String(r.body) === 'ERROR:poison');
+    expect(await exportNow(records('CALL_START:1', 'ERROR:1', 'ERROR:poison', 'INFO:1', 'CALL_END:1'))).toBe(ExportResultCode.FAILED);
+    expect(inner.bodies()).toEqual(['CALL_START:1', 'ERROR:1', 'INFO:1', 'CALL_END:1']);
+    expect(exporter.buffered).toBe(0);
+    expect(exporter.stats.snapshot()).toMatchObject({ refused: 1, exported: 4, exportFailed: 0 });
+    // 5 refused → 3 refused + 2; 3 → 2 + 1 refused alone: five requests, none of them repeated.
+    expect(inner.attempted.map((batch) => batch.length)).toEqual([5, 3, 2, 1, 2]);
+  });
+
+  test('lifecycle and ERROR records carry a log.record.uid, the same on the first send and on the re-send; INFO records do not', async () => {
+    const { inner, timers, exportNow } = setup();
+    inner.mode = 'down';
+    await exportNow(records('CALL_START:1', 'INFO:1', 'ERROR:1'));
+    const first = inner.attempted.flat();
+    inner.mode = 'up';
     await timers.advance(1000);
-    expect(exporter.buffered).toBe(1);
+    const uid = (body: string, list: ReadableLogRecord[]) => list.find((r) => r.body === body)?.attributes['log.record.uid'];
+    expect(uid('CALL_START:1', first)).toMatch(/^[0-9a-f]{16}-[0-9a-z]+$/);
+    expect(uid('ERROR:1', first)).not.toBe(uid('CALL_START:1', first));
+    expect(uid('INFO:1', first)).toBeUndefined();
+    expect(uid('CALL_START:1', inner.received)).toBe(uid('CALL_START:1', first));
+    expect(uid('ERROR:1', inner.received)).toBe(uid('ERROR:1', first));
+  });
+
+  test('each re-send round starts with one record: a hung collector that times out the probe gets one record, not a batch', async () => {
+    const { inner, timers, exportNow } = setup();
+    inner.mode = 'down';
+    await exportNow(records('CALL_START:1', 'CALL_START:2', 'CALL_START:3', 'CALL_START:4', 'CALL_START:5', 'CALL_START:6'));
+    await timers.advance(1000);
     inner.mode = 'up';
     await timers.advance(2000);
-    expect(inner.bodies()).toEqual(['CALL_START:1']);
+    expect(inner.attempted.map((batch) => batch.length)).toEqual([6, 1, 1, 4, 1]);
+    expect(inner.bodies()).toEqual(['CALL_START:1', 'CALL_START:2', 'CALL_START:3', 'CALL_START:4', 'CALL_START:5', 'CALL_START:6']);
+  });
+
+  test('what the buffer keeps is cut to the caps', async () => {
+    const inner = new FakeExporter();
+    const timers = new FakeTimers();
+    const exporter = new RetryingExporter(inner, { bufferSize: 10, macroEvents: new Set(MACRO_EVENTS), timers, keptCaps: { maxBody: 100, maxAttribute: 10, maxEventName: 8 } });
+    inner.mode = 'down';
+    const [record] = records('ERROR:x');
+    const big: ReadableLogRecord = {
+      hrTime: record!.hrTime,
+      hrTimeObserved: record!.hrTimeObserved,
+      severityNumber: 17,
+      resource: record!.resource,
+      instrumentationScope: record!.instrumentationScope,
+      droppedAttributesCount: 0,
+      body: 'b'.repeat(1_000_000),
+      eventName: 'E'.repeat(1000),
+      attributes: { 'call.id': 'c'.repeat(5000), n: 3 },
+    };
+    await new Promise((resolve) => exporter.export([big], resolve));
+    inner.mode = 'up';
+    await timers.advance(1000);
+    const kept = inner.received[0]!;
+    expect(kept.body).toBe('b'.repeat(100));
+    expect(kept.eventName).toBe('E'.repeat(8));
+    expect(kept.attributes).toMatchObject({ 'call.id': 'c'.repeat(10), n: 3 });
   });
 
   test('shutdown tries the buffer once more, then stops retrying', async () => {

@@ -21,6 +21,12 @@ export interface ExportStatsSnapshot {
   retryBuffered: number;
   retryResent: number;
   retryOverflowed: number;
+  /** Records the receiver refused (HTTP 400/413, gRPC INVALID_ARGUMENT or "larger than max") even when sent alone: dropped, never re-sent. */
+  refused: number;
+  /** Refused requests split in halves, each half sent once (recursively, down to single records). */
+  refusedSplits: number;
+  /** Requests added by cutting batches to the byte limit (`LOG_POLICY_MAX_EXPORT_BYTES`). */
+  byteSplits: number;
 }
 
 export class ExportStats {
@@ -34,6 +40,9 @@ export class ExportStats {
   retryBuffered = 0;
   retryResent = 0;
   retryOverflowed = 0;
+  refused = 0;
+  refusedSplits = 0;
+  byteSplits = 0;
   readonly redacted: Record<RedactionKind, number> = zeroCounts();
 
   snapshot(): ExportStatsSnapshot {
@@ -49,6 +58,9 @@ export class ExportStats {
       retryBuffered: this.retryBuffered,
       retryResent: this.retryResent,
       retryOverflowed: this.retryOverflowed,
+      refused: this.refused,
+      refusedSplits: this.refusedSplits,
+      byteSplits: this.byteSplits,
     };
   }
 }

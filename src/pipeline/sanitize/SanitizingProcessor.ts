@@ -1,6 +1,8 @@
 import type { AnyValue, AttributeValue, Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { ExportStats } from '../export/ExportStats.ts';
+import { MAX_KEY_LENGTH } from '../../policy/facts.ts';
+import { ownHead } from './ownCopy.ts';
 import { safeValue } from './safeValue.ts';
 import { ForwardingProcessor } from '../ForwardingProcessor.ts';
 
@@ -13,7 +15,7 @@ export interface SanitizingOptions {
 export const UNSERIALIZABLE = '[unserializable body]';
 
 /**
- * Makes every record exportable: bodies and attribute values are cut to their caps and stripped of
+ * Makes every record exportable: bodies, attribute values and event names are cut to their caps and stripped of
  * what the OTLP serializer cannot take (see safeValue). What it changes is counted; a record is
  * never thrown away here, and nothing is thrown into the code that logs.
  */
@@ -34,6 +36,13 @@ export class SanitizingProcessor extends ForwardingProcessor {
       const body = record.body;
       const safe = safeValue(body, this.maxBody, this.maxBody, this.stats);
       if (safe !== body) record.setBody(safe as AnyValue);
+      // An event name is a key (and a stream field in VictoriaLogs): cut like the policy's keys, so a
+      // 9 MiB name cannot make a request the receiver refuses.
+      const eventName = record.eventName;
+      if (typeof eventName === 'string' && eventName.length > MAX_KEY_LENGTH) {
+        record.setEventName(ownHead(eventName, MAX_KEY_LENGTH));
+        this.stats.truncated++;
+      }
       const attributes = record.attributes;
       for (const key of Object.keys(attributes)) {
         const value = attributes[key];

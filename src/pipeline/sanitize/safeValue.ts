@@ -4,6 +4,7 @@
  * (JSON turns them into null), functions, symbols, class instances, deep nesting and huge strings
  * or byte arrays. Counts what it changed. Values that need nothing are returned as they are.
  */
+import { ownCopy } from './ownCopy.ts';
 
 /** Nesting below this depth is replaced by a marker. */
 export const MAX_DEPTH = 8;
@@ -15,9 +16,9 @@ export interface SafeCounts {
   replaced: number;
 }
 
-/** A cut string keeps its head and says how much went. */
+/** A cut string keeps its head (in a string of its own, so the original can be collected) and says how much went. */
 export function truncate(text: string, max: number): string {
-  return `${text.slice(0, max)}…[truncated ${text.length - max} chars]`;
+  return ownCopy(`${text.slice(0, max)}…[truncated ${text.length - max} chars]`);
 }
 
 class Walker {
