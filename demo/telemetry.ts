@@ -1,9 +1,10 @@
 import { logs } from '@opentelemetry/api';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor } from '@opentelemetry/sdk-trace';
 import { LogPolicyProcessor, logPolicyProcessors, type PolicyConfig } from '../src/index.ts';
+import { logExportersSetting } from '../src/config/otelEnv.ts';
+import { otlpLogExporter } from '../src/sdk/logExporters.ts';
 import { ConsoleLogExporter } from './consoleExporter.ts';
 import { CountingExporter } from './countingExporter.ts';
 
@@ -25,13 +26,14 @@ export function consoleTelemetry(config: PolicyConfig, now: () => number, write:
 }
 
 /**
- * A collector: the NodeSDK with logPolicyProcessors() (policy → batch → OTLP/HTTP, configured by
- * the OTEL_EXPORTER_OTLP_* variables) and tracing on, so each call's `call` span gives its records
+ * A collector: the NodeSDK with logPolicyProcessors() (policy → batch → the SDK's OTLP exporter for
+ * OTEL_EXPORTER_OTLP_[LOGS_]PROTOCOL, http/protobuf by default, configured by the OTEL_EXPORTER_OTLP_*
+ * variables) and tracing on, so each call's `call` span gives its records
  * one trace id. Metrics as NodeSDK reads them from OTEL_METRICS_EXPORTER (default OTLP): the
  * policy's `log_policy.*` counters go to the collector, and once more at shutdown.
  */
 export function otlpTelemetry(config: PolicyConfig, now: () => number, serviceName: string, tracesExporterSet: boolean): DemoTelemetry {
-  const counts = new CountingExporter(new OTLPLogExporter());
+  const counts = new CountingExporter(otlpLogExporter(logExportersSetting(process.env).protocol));
   const processors = logPolicyProcessors({ config, exporter: counts, now });
   const policy = processors[0];
   if (!(policy instanceof LogPolicyProcessor)) throw new Error('logPolicyProcessors() no longer returns the LogPolicyProcessor first');

@@ -10,7 +10,7 @@ export { currentCallId } from './state/callContext.ts';
 export { getLogger, type PolicyLogger } from './api/getLogger.ts';
 export { RateLimiter } from './api/RateLimiter.ts';
 export { OncePerCall } from './api/OncePerCall.ts';
-export { logPolicyProcessors, type PolicyProcessorsOptions } from './pipeline/assemble.ts';
+export { logPolicyProcessors, type PolicyProcessorsOptions } from './sdk/logExporters.ts';
 export { SanitizingProcessor, type SanitizingOptions } from './pipeline/sanitize/SanitizingProcessor.ts';
 export { RedactingProcessor, type RedactingOptions } from './pipeline/redact/RedactingProcessor.ts';
 export { RetryingExporter, type RetryingExporterOptions } from './pipeline/export/RetryingExporter.ts';

@@ -8,6 +8,8 @@
 // bad usage.
 //
 // Usage: composecheck FILE [FILE...]
+//        composecheck --merge FILE FILE...   (the files as one project, as
+//        `docker compose -f FILE -f FILE` or a file and its override load them)
 package main
 
 import (
@@ -19,14 +21,18 @@ import (
 	"github.com/compose-spec/compose-go/v2/cli"
 )
 
-func check(ctx context.Context, file string) error {
-	abs, err := filepath.Abs(file)
-	if err != nil {
-		return err
+func check(ctx context.Context, files ...string) error {
+	abs := make([]string, len(files))
+	for i, file := range files {
+		a, err := filepath.Abs(file)
+		if err != nil {
+			return err
+		}
+		abs[i] = a
 	}
 	opts, err := cli.NewProjectOptions(
-		[]string{abs},
-		cli.WithWorkingDirectory(filepath.Dir(abs)),
+		abs,
+		cli.WithWorkingDirectory(filepath.Dir(abs[0])),
 		cli.WithName("composecheck"),
 		// No .env file and no process environment: the file must be valid with
 		// its own defaults, as on a fresh checkout.
@@ -46,9 +52,18 @@ func check(ctx context.Context, file string) error {
 }
 
 func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: composecheck FILE [FILE...]")
+	if len(os.Args) < 2 || (os.Args[1] == "--merge" && len(os.Args) < 3) {
+		fmt.Fprintln(os.Stderr, "usage: composecheck FILE [FILE...] | composecheck --merge FILE FILE...")
 		os.Exit(2)
+	}
+	if os.Args[1] == "--merge" {
+		files := os.Args[2:]
+		if err := check(context.Background(), files...); err != nil {
+			fmt.Fprintf(os.Stderr, "%v: INVALID: %v\n", files, err)
+			os.Exit(1)
+		}
+		fmt.Printf("%v: valid\n", files)
+		return
 	}
 	failed := false
 	for _, file := range os.Args[1:] {

@@ -6,7 +6,7 @@ import { explainRecord } from './explainRecord.ts';
 import { parseFlags, UsageError, type Command } from './command.ts';
 
 export const EXPLAIN_USAGE = `usage: otel-log-policy explain [--call ID] [--logger NAME --level LEVEL [--key KEY] [--call [ID]]]
-  Prints the logging policy the current environment gives (DEBUG, LOG_POLICY_*, OTEL_EXPORTER_OTLP_*).
+  Prints the logging policy the current environment gives (DEBUG, LOG_POLICY_*, OTEL_LOGS_EXPORTER, OTEL_EXPORTER_OTLP_*).
   --logger NAME   with --level: would a record from this logger pass, and which rule decides?
   --level LEVEL   ${LEVEL_NAMES}
   --key KEY       the record's key (log.key, event name or leading [TAG] of the body), e.g. TX_SLOW

@@ -2,7 +2,7 @@ import { SeverityNumber } from '@opentelemetry/api';
 import { ESCALATION_ATTRIBUTE, ESCALATION_BAGGAGE } from '../pipeline/hooks/escalation.ts';
 import { MODE_DEFAULTS } from '../config/defaults.ts';
 import { formatSize } from '../config/sizes.ts';
-import { batchSettingsFromEnv, otlpLogsTarget } from '../config/otelEnv.ts';
+import { batchSettingsFromEnv, logExportersSetting, otlpLogsTarget, type LogExportersSetting } from '../config/otelEnv.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { durationLabel, levelLabel, modeReason } from './describe.ts';
 
@@ -33,6 +33,14 @@ function recorderLine(config: PolicyConfig): string {
     + `${formatSize(config.recorderTotalBytes)} in all; sent before ${on.join(' or ')}, discarded at a clean CALL_END`;
 }
 
+/** Which exporters the policy's records go to, and which variable chose them. */
+function exportersLine(setting: LogExportersSetting): string {
+  if (setting.exporters.length === 0) return 'none: nothing is exported; the policy still runs and counts (OTEL_LOGS_EXPORTER)';
+  const protocol = `${setting.protocol} (${setting.protocolSource === 'default' ? 'default' : `set by ${setting.protocolSource}`})`;
+  const names = setting.exporters.map((name) => (name === 'otlp' ? `otlp over ${protocol}` : 'console (each record printed as it passes)'));
+  return `${names.join(', ')}; OTEL_LOGS_EXPORTER=otlp,console,none chooses`;
+}
+
 /** The effective policy, as lines: every setting the rules use, and where the mode came from. */
 export function describePolicy(config: PolicyConfig, env: Env): string[] {
   const defaults = MODE_DEFAULTS[config.mode];
@@ -48,7 +56,8 @@ export function describePolicy(config: PolicyConfig, env: Env): string[] {
   for (const rule of [...config.levelRules].sort((a, b) => a.logger.localeCompare(b.logger))) {
     lines.push(`  ${rule.logger.padEnd(width)}  ${levelLabel(rule.level).padEnd(5)}  ${ruleSource(config, rule.logger, rule.level)}`);
   }
-  const target = otlpLogsTarget(env);
+  const exporters = logExportersSetting(env);
+  const target = otlpLogsTarget(env, exporters.protocol);
   const batch = Object.entries(batchSettingsFromEnv(env)).map(([name, value]) => `${name}=${value}`);
   lines.push(
     field('always pass', 'WARN and above pass every logger threshold'),
@@ -63,10 +72,12 @@ export function describePolicy(config: PolicyConfig, env: Env): string[] {
     field('recorder', recorderLine(config)),
     field('verbose calls', `${listOr(config.verboseCalls, 'none')} (LOG_POLICY_VERBOSE_CALLS; also escalated at run time: `
       + `startCall(id, { '${ESCALATION_ATTRIBUTE}': 'development' }) or baggage ${ESCALATION_BAGGAGE}=1)`),
+    field('log exporters', exportersLine(exporters)),
     field('OTLP endpoint', target === undefined ? 'none set (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)' : `${target.url} (from ${target.variable}=${target.value})`),
   );
   if (batch.length > 0) lines.push(field('batch', `${batch.join(', ')} (OTEL_BLRP_*)`));
-  lines.push(field('warnings', config.warnings.length === 0 ? 'none' : config.warnings[0]!));
-  for (const warning of config.warnings.slice(1)) lines.push(field('', warning));
+  const warnings = [...config.warnings, ...exporters.warnings];
+  lines.push(field('warnings', warnings.length === 0 ? 'none' : warnings[0]!));
+  for (const warning of warnings.slice(1)) lines.push(field('', warning));
   return lines;
 }

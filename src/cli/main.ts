@@ -3,12 +3,14 @@
 import { LogPolicyConfigError } from '../config/errors.ts';
 import { UsageError, type Command } from './command.ts';
 import { explain } from './explain.ts';
+import { init } from './init.ts';
 
-const COMMANDS: Readonly<Record<string, Command>> = { explain };
+const COMMANDS: Readonly<Record<string, Command>> = { explain, init };
 
 const USAGE = `usage: otel-log-policy <command> [options]
 commands:
   explain   print the effective logging policy; with --logger/--level, explain one record's fate
+  init      write the collector, VictoriaLogs and VictoriaMetrics stack (collector-config.yaml, docker-compose.yml) into a directory
 run "otel-log-policy <command> --help" for a command's options`;
 
 // Piped into `head`, stdout closes early: that ends the output, it is not a failure.

@@ -14,7 +14,7 @@ import { hookBridgedImports } from '../bridges/esmHooks.ts';
 import { flushOnExit } from './flushOnExit.ts';
 import { isRegistered } from './globals.ts';
 import { describeDestination, startupLine } from './startupLine.ts';
-import { logPolicyProcessors } from '../pipeline/assemble.ts';
+import { policyProcessorsFromEnv } from './logExporters.ts';
 
 const PREFIX = 'otel-log-policy';
 
@@ -36,13 +36,16 @@ function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; regis
   }
 }
 
-function startSdk(policy: PolicyConfig, quiet: boolean, calls: CallsConfig): void {
+function startSdk(policy: PolicyConfig, quiet: boolean, env: NodeJS.ProcessEnv, calls: CallsConfig): void {
   hookBridgedImports();
   const sdk = new NodeSDK({
-    logRecordProcessors: logPolicyProcessors({
-      config: policy,
-      ...(quiet ? {} : { exportFailureNotice: { write: (line: string) => void process.stderr.write(line) } }),
-    }),
+    // OTEL_LOGS_EXPORTER and the protocol variables are read there as NodeSDK reads them; a value not
+    // accepted is said on stderr like the policy's own warnings (diag is silent by default).
+    logRecordProcessors: policyProcessorsFromEnv(
+      { config: policy, ...(quiet ? {} : { exportFailureNotice: { write: (line: string) => void process.stderr.write(line) } }) },
+      env,
+      say,
+    ),
     instrumentations: [...logBridgeInstrumentations(), ...(calls.autoCalls ? [new WsCallsInstrumentation({ paths: calls.callPaths })] : [])],
     // Tracing someone already set up stays theirs.
     ...(isRegistered('trace') ? { spanProcessors: [] } : {}),
@@ -78,7 +81,7 @@ export function autoStart(env: NodeJS.ProcessEnv = process.env): void {
       if (!config.register.quiet) say('a LoggerProvider is already registered, so register starts none; pass logPolicyProcessors() to that SDK to apply the policy');
       linkApiLogsGlobal();
     } else {
-      startSdk(config.policy, config.register.quiet, config.calls);
+      startSdk(config.policy, config.register.quiet, env, config.calls);
       if (!config.register.quiet) say(isRegistered('logs') ? started(config, env) : 'OTEL_SDK_DISABLED is set: nothing started, the console left as it is');
     }
     // With no provider (OTEL_SDK_DISABLED) captured lines would vanish: the console stays as it is.

@@ -1,5 +1,5 @@
 import { modeLine } from '../config/describeMode.ts';
-import { otlpLogsTarget } from '../config/otelEnv.ts';
+import { logExportersSetting, otlpLogsTarget } from '../config/otelEnv.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import type { ConsoleEcho } from '../config/registerConfig.ts';
 
@@ -27,10 +27,21 @@ export interface StartupFacts {
   readonly calls?: AutoCallsSummary | undefined;
 }
 
-/** "OTLP/HTTP http://127.0.0.1:4318/v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT)", from the standard variables. */
+/**
+ * "OTLP http/protobuf http://127.0.0.1:4318/v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT)", "the console",
+ * "nowhere (OTEL_LOGS_EXPORTER=none)": the exporters the standard variables choose, as NodeSDK would.
+ */
 export function describeDestination(env: Readonly<Record<string, string | undefined>>): string {
-  const target = otlpLogsTarget(env);
-  return target === undefined ? `OTLP/HTTP ${DEFAULT_OTLP_LOGS_URL} (the default: no OTEL_EXPORTER_OTLP_ENDPOINT)` : `OTLP/HTTP ${target.url} (${target.variable})`;
+  const setting = logExportersSetting(env);
+  if (setting.exporters.length === 0) return 'nowhere (OTEL_LOGS_EXPORTER=none; the policy still counts)';
+  return setting.exporters
+    .map((name) => {
+      if (name === 'console') return 'the console (OTEL_LOGS_EXPORTER=console)';
+      const target = otlpLogsTarget(env, setting.protocol);
+      const url = target?.url ?? (setting.protocol === 'grpc' ? 'http://localhost:4317' : DEFAULT_OTLP_LOGS_URL);
+      return `OTLP ${setting.protocol} ${url} (${target === undefined ? 'the default: no OTEL_EXPORTER_OTLP_ENDPOINT' : target.variable})`;
+    })
+    .join(' and ');
 }
 
 const ECHO_WORDS: Record<ConsoleEcho, string> = {

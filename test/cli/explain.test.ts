@@ -35,6 +35,7 @@ describe('otel-log-policy explain: the effective policy', () => {
     expect(line(stdout, 'call TTL')).toMatch(/^2h /);
     expect(line(stdout, 'caps')).toBe('50000 open calls, 64 keys per call');
     expect(line(stdout, 'DEBUG_TX')).toMatch(/^off/);
+    expect(line(stdout, 'log exporters')).toBe('otlp over http/protobuf (default); OTEL_LOGS_EXPORTER=otlp,console,none chooses');
     expect(line(stdout, 'OTLP endpoint')).toMatch(/^none set/);
     expect(line(stdout, 'warnings')).toBe('none');
   });
@@ -61,6 +62,17 @@ describe('otel-log-policy explain: the effective policy', () => {
     const odd = cli(['explain'], { DEBUG: 'express:*' });
     expect(odd.code).toBe(0);
     expect(line(odd.stdout, 'warnings')).toContain('DEBUG="express:*"');
+  });
+
+  test('the log exporters and protocol are the ones OTEL_LOGS_EXPORTER and OTEL_EXPORTER_OTLP_[LOGS_]PROTOCOL choose', () => {
+    const grpc = cli(['explain'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otelcol:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_LOGS_EXPORTER: 'otlp,console' });
+    expect(line(grpc.stdout, 'log exporters')).toBe('otlp over grpc (set by OTEL_EXPORTER_OTLP_PROTOCOL), console (each record printed as it passes); OTEL_LOGS_EXPORTER=otlp,console,none chooses');
+    expect(line(grpc.stdout, 'OTLP endpoint')).toBe('http://otelcol:4317 (from OTEL_EXPORTER_OTLP_ENDPOINT=http://otelcol:4317)');
+    const none = cli(['explain'], { OTEL_LOGS_EXPORTER: 'none', OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'grpc' });
+    expect(line(none.stdout, 'log exporters')).toMatch(/^none: nothing is exported; the policy still runs and counts/);
+    const bad = cli(['explain'], { OTEL_EXPORTER_OTLP_PROTOCOL: 'http' });
+    expect(line(bad.stdout, 'log exporters')).toMatch(/^otlp over http\/protobuf \(set by OTEL_EXPORTER_OTLP_PROTOCOL\)/);
+    expect(line(bad.stdout, 'warnings')).toBe('OTEL_EXPORTER_OTLP_PROTOCOL="http" is not accepted (accepted: grpc, http/protobuf, http/json); using http/protobuf as NodeSDK does');
   });
 
   test('a bad variable prints the LogPolicyConfigError message, exit 2', () => {

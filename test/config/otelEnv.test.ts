@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { LogPolicyConfigError } from '../../src/config/errors.ts';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
 import { batchSettingsFromEnv } from '../../src/config/otelEnv.ts';
-import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
+import { logPolicyProcessors } from '../../src/sdk/logExporters.ts';
 import { FakeExporter } from '../helpers/fakeExporter.ts';
 
 function refusal(env: Record<string, string>): LogPolicyConfigError {

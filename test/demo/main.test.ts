@@ -128,7 +128,8 @@ describe('npm run demo (OTLP endpoint set)', () => {
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    const result = await demo(['--calls', '2', '--duration', '30'], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'demo-under-test' });
+    // This server reads OTLP/JSON: the demo's exporter follows the protocol variable as NodeSDK's does.
+    const result = await demo(['--calls', '2', '--duration', '30'], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'demo-under-test', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Sent to ${endpoint} as service.name=demo-under-test.`);
     expect(result.stdout).not.toMatch(/^\+00:/m); // records go to the collector, not the console

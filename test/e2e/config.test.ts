@@ -64,6 +64,14 @@ describe('docker-compose.yml', () => {
     expect(res.output).toContain('valid');
   });
 
+  test('with docker-compose.override.yml (the repository\'s demo) it is one valid project, as `docker compose up` loads them', () => {
+    const res = run(binaryPath('composecheck'), ['--merge', join(ROOT, 'docker-compose.yml'), join(ROOT, 'docker-compose.override.yml')]);
+    expect(res.status, res.output).toBe(0);
+    expect(res.output).toContain('valid');
+    // The override alone is not a project: it only adds the demo to the stack.
+    expect(run(binaryPath('composecheck'), [join(ROOT, 'docker-compose.override.yml')]).status).not.toBe(0);
+  });
+
   test('the check can fail: a broken compose file is rejected', () => {
     const cases: Record<string, string> = {
       // `ports` must be a list, and `service` is not a key of a service.

@@ -3,7 +3,7 @@
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
-import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
+import { logPolicyProcessors } from '../../src/sdk/logExporters.ts';
 import { useGlobally } from '../helpers/pipeline.ts';
 
 export { simulateCall } from '../fixtures/simulatedCall.ts';

@@ -57,7 +57,11 @@ test('a second SIGTERM exits at once while the first one waits on an unreachable
       // Below the 10 s flush bound: only the second signal can end the process before this guard kills it.
       timeoutMs: 8_000,
     });
-    setTimeout(() => child.kill('SIGTERM'), 1_000);
+    // A second after the first signal (sent at `ready`), not after the spawn: on a loaded machine the
+    // register entry may not have installed its handlers a second after the spawn.
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) setTimeout(() => child.kill('SIGTERM'), 1_000);
+    });
     expect(await result).toMatchObject({ code: 143, signal: null });
   } finally {
     await stack.collector.start();

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
 import { classifyFailure } from '../../src/pipeline/export/exportFailure.ts';
 import { requestBytes } from '../../src/pipeline/export/requestSize.ts';
-import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
+import { logPolicyProcessors } from '../../src/sdk/logExporters.ts';
 import { simulateCall } from '../fixtures/simulatedCall.ts';
 import { startLimitedReceiver } from '../helpers/limitedReceiver.ts';
 import { useGlobally } from '../helpers/pipeline.ts';

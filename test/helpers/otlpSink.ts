@@ -1,6 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { flattenLogs, type FlatLogRecord, type OtlpLogsRequest } from './otlpJson.ts';
+import { decodeLogsProtobuf } from './otlpProtobuf.ts';
 
 /** One log record as it arrived, flattened with its resource and scope. */
 export type SinkRecord = FlatLogRecord;
@@ -8,13 +10,15 @@ export type SinkRecord = FlatLogRecord;
 export interface SinkRequest {
   path: string;
   contentType: string;
+  /** As sent (compressed, if it was). */
   bytes: number;
+  headers: IncomingHttpHeaders;
 }
 
 export interface OtlpSink {
   /** Base URL, as for OTEL_EXPORTER_OTLP_ENDPOINT: the exporters append `/v1/logs` etc. */
   readonly url: string;
-  /** Every log record received on `/v1/logs` (OTLP/JSON), in arrival order. */
+  /** Every log record received on `/v1/logs` (OTLP/JSON or protobuf), in arrival order. */
   records(): SinkRecord[];
   /** Every request, whatever its path (traces and metrics are accepted and not decoded). */
   requests(): SinkRequest[];
@@ -24,8 +28,8 @@ export interface OtlpSink {
 }
 
 /**
- * A local OTLP/HTTP receiver on 127.0.0.1 and a free port. Decodes OTLP/JSON log requests (what
- * `@opentelemetry/exporter-logs-otlp-http` sends); answers every other request with an empty
+ * A local OTLP/HTTP receiver on 127.0.0.1 and a free port. Decodes log requests in OTLP/JSON (what
+ * `@opentelemetry/exporter-logs-otlp-http` sends) and in protobuf (`-proto`, the default); answers every other request with an empty
  * success so trace and metric exporters do not retry.
  */
 export async function startOtlpSink(): Promise<OtlpSink> {
@@ -36,11 +40,12 @@ export async function startOtlpSink(): Promise<OtlpSink> {
   const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const contentType = req.headers['content-type'] ?? '';
-    requests.push({ path, contentType, bytes: body.length });
+    requests.push({ path, contentType, bytes: body.length, headers: req.headers });
     const json = contentType.includes('json');
-    if (path === '/v1/logs' && json) {
+    if (path === '/v1/logs') {
       try {
-        received.push(...flattenLogs(JSON.parse(body.toString('utf8')) as OtlpLogsRequest));
+        const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+        received.push(...flattenLogs(json ? (JSON.parse(raw.toString('utf8')) as OtlpLogsRequest) : decodeLogsProtobuf(raw)));
       } catch {
         res.writeHead(400).end();
         return;

@@ -8,7 +8,7 @@ import { startCall } from '../../src/api/callScope.ts';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
 import { OncePerCall } from '../../src/api/OncePerCall.ts';
 import { RateLimiter } from '../../src/api/RateLimiter.ts';
-import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
+import { logPolicyProcessors } from '../../src/sdk/logExporters.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc!;
 const heap = () => {

@@ -7,7 +7,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { MACRO_EVENTS } from '../../src/config/defaults.ts';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
-import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
+import { logPolicyProcessors } from '../../src/sdk/logExporters.ts';
 import { RetryingExporter } from '../../src/pipeline/export/RetryingExporter.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc!;

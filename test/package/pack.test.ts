@@ -1,15 +1,20 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { beforeAll, expect, test } from 'vitest';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { binaryPath } from '../e2e/stack.ts';
 import { startOtlpSink } from '../helpers/otlpSink.ts';
-import { installPacked, ROOT as root } from '../helpers/packed.ts';
 
 /**
  * The package as a user gets it: packed with `npm pack` (prepack builds dist/), installed into a fresh project,
  * imported as ESM with its types — never from src/.
  */
-let project: string;
+const root = resolve(import.meta.dirname, '../..');
+const project = mkdtempSync(join(tmpdir(), 'olp-consumer-'));
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+const installed = join(project, 'node_modules', 'otel-log-policy');
+const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** Runs this Node (24 under vitest) in `cwd` with only PATH and `env`, so no policy or OTEL variable leaks in. */
 function runNodeIn(cwd: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
@@ -20,7 +25,13 @@ function runNodeIn(cwd: string, args: string[], env: Record<string, string>): Pr
 }
 
 beforeAll(() => {
-  project = installPacked(['@opentelemetry/sdk-logs@3.1.0', '@opentelemetry/api@1.10.0']);
+  const packDir = mkdtempSync(join(tmpdir(), 'olp-pack-'));
+  npm(['pack', '--pack-destination', packDir], root);
+  const tarball = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  // The app's own SDK packages, at the versions the package itself uses (as a user following its docs would).
+  const own = ['@opentelemetry/sdk-logs', '@opentelemetry/api'].map((name) => `${name}@${manifest.dependencies[name]}`);
+  npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', tarball, ...own], project);
 }, 240_000);
 
 test('a fresh project imports the packed package (ESM) and the policy acts', () => {
@@ -132,4 +143,106 @@ test('the README\'s LoggerProvider example runs as written against the installed
   expect(await exported('production')).toEqual(['[CALL_END] call CA123 ended', '[CALL_START] call CA123 started', '[CREATE_APPT] booked 10:30', '[TX_SLOW] queue=12']);
   // Development mode lets the debug line through: the same example, the policy acting differently.
   expect(await exported('development')).toEqual(['[AUDIO_DELTA] 320 bytes', '[CALL_END] call CA123 ended', '[CALL_START] call CA123 started', '[CREATE_APPT] booked 10:30', '[TX_SLOW] queue=12']);
+});
+
+test('the install holds one copy of @opentelemetry/instrumentation (NodeSDK and the pino/winston bridges agree)', () => {
+  // --all: every path to it, not only the top level; no overrides apply to a user's install.
+  const tree = JSON.parse(npm(['ls', '@opentelemetry/instrumentation', '--all', '--json'], project)) as Tree;
+  const versions = new Set<string>();
+  const paths: string[] = [];
+  const walk = (node: Tree, path: string[]) => {
+    for (const [name, child] of Object.entries(node.dependencies ?? {})) {
+      if (name === '@opentelemetry/instrumentation') {
+        versions.add(child.version!);
+        paths.push([...path, `${name}@${child.version}`].join(' > '));
+      }
+      walk(child, [...path, name]);
+    }
+  };
+  walk(tree, []);
+  expect(paths.length, 'nothing depends on @opentelemetry/instrumentation?').toBeGreaterThanOrEqual(3);
+  expect([...versions], paths.join('\n')).toHaveLength(1);
+  // And npm agrees: one package directory.
+  expect(npm(['ls', '@opentelemetry/instrumentation', '--all', '--parseable'], project).trim().split('\n')).toHaveLength(1);
+});
+interface Tree {
+  version?: string;
+  dependencies?: Record<string, Tree>;
+}
+
+test('the package has its MIT LICENSE', () => {
+  const license = readFileSync(join(installed, 'LICENSE'), 'utf8');
+  expect(license).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} otel-log-policy contributors\n/);
+  expect(license).toContain('THE SOFTWARE IS PROVIDED "AS IS"');
+  expect((JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { license: string }).license).toBe('MIT');
+});
+
+test('every source map in the package points at sources that are in the package', () => {
+  const maps = (function list(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(join(dir, e.name)) : e.name.endsWith('.map') ? [join(dir, e.name)] : []));
+  })(join(installed, 'dist'));
+  expect(maps.length).toBeGreaterThan(50);
+  const missing: string[] = [];
+  for (const map of maps) {
+    const { sources, sourceRoot } = JSON.parse(readFileSync(map, 'utf8')) as { sources: string[]; sourceRoot?: string };
+    expect(sources.length, map).toBeGreaterThan(0);
+    for (const source of sources) {
+      const path = resolve(dirname(map), sourceRoot ?? '', source);
+      if (!path.startsWith(installed) || !existsSync(path)) missing.push(`${map.slice(installed.length)} → ${source}`);
+    }
+  }
+  expect(missing).toEqual([]);
+  // Each compiled file names its map, so the maps are the ones a debugger or --enable-source-maps uses.
+  expect(readFileSync(join(installed, 'dist/index.js'), 'utf8')).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
+});
+
+describe('npx otel-log-policy init [dir]', () => {
+  const bin = join(project, 'node_modules/.bin/otel-log-policy');
+  const init = (args: string[]) => spawnSync(bin, ['init', ...args], { cwd: project, encoding: 'utf8', env: { PATH: process.env['PATH'] } });
+  const FILES = ['collector-config.yaml', 'docker-compose.yml'];
+
+  test('writes the collector config and the compose file, as shipped, into a new directory', () => {
+    const run = init(['stack']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    for (const name of FILES) {
+      expect(run.stdout).toContain(`wrote   ${join('stack', name)}`);
+      expect(readFileSync(join(project, 'stack', name), 'utf8')).toBe(readFileSync(join(root, name), 'utf8'));
+    }
+    // The compose file runs from the user's project: images only, nothing built from this repository.
+    const compose = readFileSync(join(project, 'stack', 'docker-compose.yml'), 'utf8');
+    expect(compose).not.toMatch(/^\s*build:/m);
+    expect(compose).toMatch(/image: otel\/opentelemetry-collector-contrib:/);
+    expect(compose).toMatch(/image: victoriametrics\/victoria-logs:/);
+    expect(compose).toContain('./collector-config.yaml:');
+  });
+
+  test('the written compose file passes the Compose Specification checks where it was written', () => {
+    const check = spawnSync(binaryPath('composecheck'), [join(project, 'stack', 'docker-compose.yml')], { encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+  });
+
+  test('keeps and reports a file that is already there (exit 1); --force overwrites it', () => {
+    const mine = '# my own compose file\nservices: {}\n';
+    writeFileSync(join(project, 'docker-compose.yml'), mine);
+    const run = init([]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('wrote   collector-config.yaml');
+    expect(run.stdout).toContain('kept    docker-compose.yml: it exists (otel-log-policy init --force overwrites it)');
+    expect(readFileSync(join(project, 'docker-compose.yml'), 'utf8')).toBe(mine);
+    // Run again: both exist now, both kept.
+    const again = init(['.']);
+    expect(again.status).toBe(1);
+    expect(again.stdout.match(/^kept /gm)).toHaveLength(2);
+    const forced = init(['--force']);
+    expect(forced.status).toBe(0);
+    expect(readFileSync(join(project, 'docker-compose.yml'), 'utf8')).toBe(readFileSync(join(root, 'docker-compose.yml'), 'utf8'));
+  });
+
+  test('a bad command line is a usage error (exit 2), and writes nothing', () => {
+    const run = init(['a', 'b']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('usage: otel-log-policy init [DIR] [--force]');
+    expect(existsSync(join(project, 'a'))).toBe(false);
+  });
 });

@@ -2,7 +2,7 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { InMemoryLogRecordExporter, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
-import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
+import { logPolicyProcessors } from '../../src/sdk/logExporters.ts';
 import { startOtlpSink } from '../helpers/otlpSink.ts';
 
 const TEN_MB = 10 * 1024 * 1024;

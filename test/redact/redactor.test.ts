@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { LogPolicyConfigError } from '../../src/config/errors.ts';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
 import { Redactor } from '../../src/pipeline/redact/Redactor.ts';
-import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
+import { logPolicyProcessors } from '../../src/sdk/logExporters.ts';
 
 function pipeline(env: Record<string, string>) {
   const exporter = new InMemoryLogRecordExporter();

@@ -2,7 +2,7 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { describe, expect, test } from 'vitest';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
 import { LogPolicyProcessor } from '../../src/pipeline/LogPolicyProcessor.ts';
-import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
+import { logPolicyProcessors } from '../../src/sdk/logExporters.ts';
 import { FakeExporter } from '../helpers/fakeExporter.ts';
 
 function setup(mode: FakeExporter['mode']) {

@@ -5,7 +5,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCall } from '../../src/api/callScope.ts';
 import { getLogger } from '../../src/api/getLogger.ts';
-import { logPolicyProcessors } from '../../src/pipeline/assemble.ts';
+import { logPolicyProcessors } from '../../src/sdk/logExporters.ts';
 import { startOtlpSink, type OtlpSink, type SinkRecord } from '../helpers/otlpSink.ts';
 
 /**
@@ -58,8 +58,10 @@ describe('logPolicyProcessors() inside a real NodeSDK with tracing', () => {
     await sink.close();
   });
 
-  it('sends records to OTEL_EXPORTER_OTLP_ENDPOINT with OTEL_SERVICE_NAME in the resource', () => {
-    expect(sink.requests().some((r) => r.path === '/v1/logs' && r.contentType.includes('json'))).toBe(true);
+  it('sends records to OTEL_EXPORTER_OTLP_ENDPOINT in http/protobuf (NodeSDK\'s default) with OTEL_SERVICE_NAME in the resource', () => {
+    const logRequests = sink.requests().filter((r) => r.path === '/v1/logs');
+    expect(logRequests.length).toBeGreaterThan(0);
+    expect(logRequests.every((r) => r.contentType === 'application/x-protobuf')).toBe(true);
     expect(records.length).toBeGreaterThan(0);
     for (const r of records) expect(r.resource['service.name']).toBe('voice-agent-under-test');
   });

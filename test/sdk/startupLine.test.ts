@@ -12,7 +12,7 @@ const facts = (over: Partial<StartupFacts> = {}): StartupFacts => ({
 describe('startupLine: what register says at start-up', () => {
   test('the defaults: mode and why, where records go, console capture off', () => {
     expect(startupLine(facts())).toBe(
-      'production mode (default: neither LOG_POLICY_MODE nor DEBUG is set); records to OTLP/HTTP http://localhost:4318/v1/logs (the default: no OTEL_EXPORTER_OTLP_ENDPOINT); console not captured (LOG_POLICY_CAPTURE_CONSOLE=1 captures it); LOG_POLICY_QUIET=1 hides this line',
+      'production mode (default: neither LOG_POLICY_MODE nor DEBUG is set); records to OTLP http/protobuf http://localhost:4318/v1/logs (the default: no OTEL_EXPORTER_OTLP_ENDPOINT); console not captured (LOG_POLICY_CAPTURE_CONSOLE=1 captures it); LOG_POLICY_QUIET=1 hides this line',
     );
   });
 
@@ -22,8 +22,8 @@ describe('startupLine: what register says at start-up', () => {
   });
 
   test('the endpoint, from the logs-specific variable first', () => {
-    expect(describeDestination({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })).toBe('OTLP/HTTP http://collector:4318/v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT)');
-    expect(describeDestination({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://b:9/logs' })).toBe('OTLP/HTTP http://b:9/logs (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)');
+    expect(describeDestination({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })).toBe('OTLP http/protobuf http://collector:4318/v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT)');
+    expect(describeDestination({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://b:9/logs' })).toBe('OTLP http/protobuf http://b:9/logs (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)');
   });
 
   test.each([
@@ -44,4 +44,11 @@ describe('startupLine: what register says at start-up', () => {
   test('is one line', () => {
     expect(startupLine(facts({ console: { captured: true, echo: 'all' }, calls: { enabled: true, paths: ['/a'] } }))).not.toMatch(/\n/);
   });
+});
+
+test('the destination follows OTEL_LOGS_EXPORTER and the OTLP protocol', () => {
+  expect(describeDestination({ OTEL_LOGS_EXPORTER: 'none' })).toBe('nowhere (OTEL_LOGS_EXPORTER=none; the policy still counts)');
+  expect(describeDestination({ OTEL_LOGS_EXPORTER: 'console' })).toBe('the console (OTEL_LOGS_EXPORTER=console)');
+  expect(describeDestination({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' })).toBe('OTLP grpc http://collector:4317 (OTEL_EXPORTER_OTLP_ENDPOINT)');
+  expect(describeDestination({ OTEL_LOGS_EXPORTER: 'otlp,console' })).toMatch(/^OTLP http\/protobuf .* and the console/);
 });

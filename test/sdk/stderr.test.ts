@@ -143,7 +143,7 @@ describe('what the app writes to its terminal, with register and without', { tim
       const result = await registered('console', { LOG_POLICY_MODE: 'development' });
       const lines = result.stderr.split('\n');
       expect(lines[0]).toBe(
-        `otel-log-policy: development mode (set by LOG_POLICY_MODE=development); records to OTLP/HTTP ${sink.url}/v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT); console not captured (LOG_POLICY_CAPTURE_CONSOLE=1 captures it); calls auto-scoped on every websocket upgrade; LOG_POLICY_QUIET=1 hides this line`,
+        `otel-log-policy: development mode (set by LOG_POLICY_MODE=development); records to OTLP http/protobuf ${sink.url}/v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT); console not captured (LOG_POLICY_CAPTURE_CONSOLE=1 captures it); calls auto-scoped on every websocket upgrade; LOG_POLICY_QUIET=1 hides this line`,
       );
       expect(result.stderr.match(/otel-log-policy:/g)).toHaveLength(1);
     });
