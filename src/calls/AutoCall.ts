@@ -5,7 +5,7 @@ import { ATTR } from '../policy/attributes.ts';
 import { approximateSize } from '../pipeline/hooks/recorder/recordSize.ts';
 import { eventRecord } from '../api/eventRecord.ts';
 import { LayerContext } from '../api/LayerContext.ts';
-import { CALL_ID_KEY, callStorage, pendingCallOpened, pendingCallSettled, type PendingCall } from '../state/callContext.ts';
+import { CALL_ID_KEY, callStorage, type PendingCall } from '../state/callContext.ts';
 import type { FlatTable } from '../state/flatTable.ts';
 import { safeAttributes, type CallName, type CallProtocol } from './protocols.ts';
 import type { CallsCounters } from './CallsCounters.ts';
@@ -82,7 +82,6 @@ export class AutoCall implements PendingCall {
     const parent = context.active();
     this.span = trace.getTracer(PACKAGE_SCOPE).startSpan('call', { attributes: { ...attributes } }, parent);
     this.ctx = trace.setSpan(new LayerContext(parent, CALL_ID_KEY, this), this.span);
-    pendingCallOpened();
     host.counters.opened++;
     this.timer = host.timers.setTimeout(() => this.run(() => this.name(this.provisionalId, this.fallbackSource, {})), host.namingDeadlineMs);
     (this.timer as { unref?: () => void } | undefined)?.unref?.();
@@ -174,7 +173,6 @@ export class AutoCall implements PendingCall {
   private name(id: string, namedBy: string, attributes: Attributes): void {
     if (!this.pending) return;
     this.pending = false;
-    pendingCallSettled();
     this.host.timers.clearTimeout(this.timer);
     this.id = id;
     if (!this.silent) this.host.counters.namedBy(namedBy);

@@ -58,20 +58,8 @@ export interface PendingCall extends CallHandle {
   claim(id: string): void;
 }
 
-/** Automatic calls still waiting for their name, process-wide: while 0 the processor skips the lookup. */
-let pendingCalls = 0;
-
-export function pendingCallOpened(): void {
-  pendingCalls++;
-}
-
-export function pendingCallSettled(): void {
-  pendingCalls--;
-}
-
-/** The automatic call whose name is still awaited in `ctx`, if any (one comparison while none is). */
+/** The automatic call whose name is still awaited in `ctx`, if any. */
 export function pendingCallIn(ctx: Context | undefined): PendingCall | undefined {
-  if (pendingCalls === 0) return undefined;
   const call = callIn(ctx) as Partial<PendingCall> | undefined;
   return call?.pending === true ? (call as PendingCall) : undefined;
 }

@@ -8,7 +8,7 @@ import { pendingCallIn } from '../../state/callContext.ts';
  * the final call.id and is counted in that call. True when the call took it.
  */
 export function heldForNaming(processor: LogRecordProcessor, record: ReadWriteLogRecord, context: Context | undefined): boolean {
-  // While no call waits for its name (nearly always) this is one comparison.
+  // One lookup of the call in the context (a layer or two) per record.
   const call = pendingCallIn(context);
   if (call === undefined) return false;
   try {
