@@ -13,7 +13,7 @@ import { environment, environmentLine, markdownTable, type Row } from './report.
  */
 const ALL_CASES = [
   'disabledDebug', 'belowThreshold', 'droppedInOnEmit', 'droppedVsExported', 'passingRecord',
-  'callCost', 'adoption', 'callRecords', 'stateMemory', 'leak', 'hostileKeys', 'flightRecorder',
+  'callCost', 'adoption', 'callRecords', 'stateMemory', 'leak', 'hostileKeys', 'flightRecorder', 'templates',
 ];
 const named = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 for (const name of named) if (!ALL_CASES.includes(name)) throw new Error(`unknown bench case ${JSON.stringify(name)}; cases: ${ALL_CASES.join(', ')}`);

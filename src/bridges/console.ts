@@ -1,9 +1,11 @@
-import { format } from 'node:util';
+import { formatWithOptions, type InspectOptions } from 'node:util';
 import { context, logs, SeverityNumber, type Logger } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { ConsoleEcho } from '../config/registerConfig.ts';
 
 export type { ConsoleEcho };
+import { ATTR } from '../policy/attributes.ts';
+import { templateOf } from '../policy/template.ts';
 
 export interface CaptureConsoleOptions {
   /**
@@ -44,13 +46,23 @@ function echoes(echo: CaptureConsoleOptions['echo'], method: Method): boolean {
   return STDERR_METHODS.has(method);
 }
 
+/**
+ * How objects in console arguments are formatted: once, on one line, bounded in depth and length
+ * (a 1 MB string or a 100,000-item array costs what its first part costs to print).
+ */
+const BODY_FORMAT: InspectOptions = { depth: 3, maxStringLength: 2_048, maxArrayLength: 50, breakLength: Infinity, compact: true };
+
 function emitRecord(logger: Logger, severityNumber: SeverityNumber, severityText: string, args: unknown[]): void {
   if (!logger.enabled({ severityNumber })) return;
   const exception = args.find((arg) => arg instanceof Error);
+  const first = args[0];
+  // `console.log('Received event:', msg)`: the first argument is the template (the objects after it are data).
+  const template = args.length > 1 && typeof first === 'string' && first.charCodeAt(0) !== 91 /* [TAG] is a key */ ? templateOf(first) : undefined;
   logger.emit({
     severityNumber,
     severityText,
-    body: format(...args),
+    body: formatWithOptions(BODY_FORMAT, ...args),
+    ...(template === undefined || template === '' ? {} : { attributes: { [ATTR.template]: template } }),
     ...(exception === undefined ? {} : { exception }),
   });
 }

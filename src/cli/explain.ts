@@ -5,11 +5,13 @@ import { describePolicy } from './explainPolicy.ts';
 import { explainRecord } from './explainRecord.ts';
 import { parseFlags, UsageError, type Command } from './command.ts';
 
-export const EXPLAIN_USAGE = `usage: otel-log-policy explain [--call ID] [--logger NAME --level LEVEL [--key KEY] [--call [ID]]]
+export const EXPLAIN_USAGE = `usage: otel-log-policy explain [--call ID] [--line TEXT] [--logger NAME --level LEVEL [--key KEY] [--call [ID]]]
   Prints the logging policy the current environment gives (DEBUG, LOG_POLICY_*, OTEL_LOGS_EXPORTER, OTEL_EXPORTER_OTLP_*).
   --logger NAME   with --level: would a record from this logger pass, and which rule decides?
   --level LEVEL   ${LEVEL_NAMES}
   --key KEY       the record's key (log.key, event name or leading [TAG] of the body), e.g. TX_SLOW
+  --line TEXT     the record's message: its template key, and the rule that would act on it
+                  (logger "app" at info unless --logger/--level say otherwise)
   --call          the record is logged inside a call (once-keys, rate limits and the budget are per call)
   --call ID       inside call ID: is that call escalated to development thresholds, and why?`;
 
@@ -30,12 +32,18 @@ export const explain: Command = (argv, env, out) => {
     logger: { type: 'string' },
     level: { type: 'string' },
     key: { type: 'string' },
+    line: { type: 'string' },
     call: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, EXPLAIN_USAGE);
   if (values.help === true) {
     out(EXPLAIN_USAGE);
     return 0;
+  }
+  // --line alone asks about an ordinary app line at INFO.
+  if (values.line !== undefined) {
+    values.logger ??= 'app';
+    values.level ??= 'info';
   }
   const asksRecord = values.logger !== undefined || values.level !== undefined || values.key !== undefined || (values.call === true && callId === undefined);
   if (asksRecord && (values.logger === undefined || values.level === undefined)) {
@@ -60,7 +68,8 @@ export const explain: Command = (argv, env, out) => {
     const question = { logger: values.logger, severity, inCall: values.call === true };
     // An escalated call's records are judged by the development thresholds it gets.
     const judgedBy = escalation?.escalated === true ? escalatedConfig(config) : config;
-    for (const line of explainRecord(judgedBy, values.key === undefined ? question : { ...question, key: values.key })) out(line);
+    const asked = { ...question, ...(values.key === undefined ? {} : { key: values.key }), ...(values.line === undefined ? {} : { line: values.line }) };
+    for (const line of explainRecord(judgedBy, asked)) out(line);
   }
   return 0;
 };

@@ -2,6 +2,7 @@ import { SeverityNumber } from '@opentelemetry/api';
 import { ESCALATION_ATTRIBUTE, ESCALATION_BAGGAGE } from '../pipeline/hooks/escalation.ts';
 import { MODE_DEFAULTS } from '../config/defaults.ts';
 import { formatSize } from '../config/sizes.ts';
+import { CompiledPolicy } from '../policy/CompiledPolicy.ts';
 import { batchSettingsFromEnv, logExportersSetting, otlpLogsTarget, type LogExportersSetting } from '../config/otelEnv.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { durationLabel, levelLabel, modeReason } from './describe.ts';
@@ -44,6 +45,7 @@ function exportersLine(setting: LogExportersSetting): string {
 /** The effective policy, as lines: every setting the rules use, and where the mode came from. */
 export function describePolicy(config: PolicyConfig, env: Env): string[] {
   const defaults = MODE_DEFAULTS[config.mode];
+  const { tail } = new CompiledPolicy(config);
   const whence = (value: number, fallback: number, variables: string) => (value === fallback ? `${config.mode} default` : `set by ${variables}`);
   const lines = [
     field('mode', `${config.mode} (${modeReason(config)})`),
@@ -66,7 +68,16 @@ export function describePolicy(config: PolicyConfig, env: Env): string[] {
     field('rate limits', `${listOr([...config.rateLimits].map(([key, ms]) => `${key} ${durationLabel(ms)}`), 'none')} (per key, per call: one record per interval)`),
     field('once per call', listOr(config.onceKeys, 'none')),
     field('repeat errors', `the first ERROR of a group passes; repeats within ${durationLabel(config.errorRepeatMs)} are dropped, then one passes as WARN with log.repeat_count`),
+    field('template limit', config.templateLimit === undefined
+      ? 'off (LOG_POLICY_TEMPLATE_LIMIT=3/10s: a key or message template passes 3 times, then once per 10 s)'
+      : `a key or message template passes ${config.templateLimit.burst} times, then once per ${durationLabel(config.templateLimit.intervalMs)} with log.suppressed_count `
+        + '(per call, per process outside calls; keys with a once-key or rate limit, macro events and ERROR exempt)'),
     field('call budget', config.callBudget === 0 ? 'unlimited' : `${config.callBudget} INFO-and-below records per call (macro events, WARN and ERROR exempt)`),
+    ...(config.callBudget === 0 ? [] : [
+      field('budget share', config.templateShare === 100 ? 'none (one template may spend the whole budget)' : `one key or template may spend ${config.templateShare}% of the budget (LOG_POLICY_TEMPLATE_SHARE)`),
+      field('call tail', tail === 0 ? 'off (LOG_POLICY_CALL_TAIL=0)'
+        : `the last ${tail} records past the budget are kept and sent just before CALL_END (LOG_POLICY_CALL_TAIL, at most half the budget)`),
+    ]),
     field('call TTL', `${durationLabel(config.callTtlMs)} (state of a call that never ends is freed after this)`),
     field('caps', `${config.maxCalls} open calls, ${config.maxKeysPerCall} keys per call`),
     field('recorder', recorderLine(config)),

@@ -29,7 +29,12 @@ export const DEFAULT_RECORDER_TOTAL_BYTES = '32MiB';
 /** What makes the flight recorder flush a call's ring: any ERROR/FATAL, and the SERVER_ERROR event. */
 export const DEFAULT_RECORDER_FLUSH_ON = 'error,SERVER_ERROR';
 
-export const MODE_DEFAULTS: Readonly<Record<PolicyMode, { base: number; noisy: number; budget: number; redact: boolean }>> = {
-  production: { base: SeverityNumber.INFO, noisy: SeverityNumber.WARN, budget: 20, redact: true },
-  development: { base: SeverityNumber.DEBUG, noisy: SeverityNumber.INFO, budget: 0, redact: false },
+/** Records of a call past its budget kept for the call's end (sent just before CALL_END). */
+export const DEFAULT_CALL_TAIL = 5;
+/** Percent of a call's budget one key or template may spend. */
+export const DEFAULT_TEMPLATE_SHARE = 25;
+
+export const MODE_DEFAULTS: Readonly<Record<PolicyMode, { base: number; noisy: number; budget: number; redact: boolean; templateLimit: string }>> = {
+  production: { base: SeverityNumber.INFO, noisy: SeverityNumber.WARN, budget: 20, redact: true, templateLimit: '3/10s' },
+  development: { base: SeverityNumber.DEBUG, noisy: SeverityNumber.INFO, budget: 0, redact: false, templateLimit: 'none' },
 };

@@ -4,10 +4,10 @@ import { mergeRules, type LevelRule } from './directives.ts';
 import { LogPolicyConfigError } from './errors.ts';
 import { LEVEL_NAMES, parseLevel } from './levels.ts';
 import { formatSize, SIZE_FORMS } from './sizes.ts';
-import type { PolicyConfig, PolicyMode } from './policyConfig.ts';
+import type { PolicyConfig, PolicyMode, TemplateLimit } from './policyConfig.ts';
 import { parseRedactPattern } from './redactPattern.ts';
 import {
-  DEFAULT_CALL_TTL, DEFAULT_ERROR_REPEAT, DEFAULT_MAX_ATTRIBUTE, DEFAULT_MAX_BODY, DEFAULT_MAX_CALLS, DEFAULT_MAX_EXPORT_BYTES, DEFAULT_RETRY_BUFFER, DEFAULT_MAX_KEYS_PER_CALL, DEFAULT_MAX_TRACKED_KEYS, DEFAULT_NOISY_MODULES,
+  DEFAULT_CALL_TAIL, DEFAULT_CALL_TTL, DEFAULT_TEMPLATE_SHARE, DEFAULT_ERROR_REPEAT, DEFAULT_MAX_ATTRIBUTE, DEFAULT_MAX_BODY, DEFAULT_MAX_CALLS, DEFAULT_MAX_EXPORT_BYTES, DEFAULT_RETRY_BUFFER, DEFAULT_MAX_KEYS_PER_CALL, DEFAULT_MAX_TRACKED_KEYS, DEFAULT_NOISY_MODULES,
   DEFAULT_ONCE_KEYS, DEFAULT_RATE_LIMITS, DEFAULT_RECORDER_BYTES, DEFAULT_RECORDER_FLUSH_ON, DEFAULT_RECORDER_TOTAL_BYTES, MACRO_EVENTS, MODE_DEFAULTS,
 } from './defaults.ts';
 
@@ -60,6 +60,29 @@ function rateLimits(env: Env): Map<string, number> {
     limits.set(key('LOG_POLICY_RATE_LIMITS', value, item.slice(0, eq).trim()), ms);
   }
   return limits;
+}
+
+/** "3/10s": three, then one per 10 s; "0" or "none": off. */
+function templateLimit(env: Env, fallback: string): TemplateLimit | undefined {
+  const value = read(env, 'LOG_POLICY_TEMPLATE_LIMIT') ?? fallback;
+  if (value.toLowerCase() === 'none' || value === '0') return undefined;
+  const slash = value.indexOf('/');
+  const burst = slash < 0 ? undefined : value.slice(0, slash).trim();
+  const intervalMs = slash < 0 ? undefined : parseDuration(value.slice(slash + 1));
+  if (burst === undefined || !/^\d{1,6}$/.test(burst) || Number(burst) < 1 || intervalMs === undefined) {
+    throw new LogPolicyConfigError('LOG_POLICY_TEMPLATE_LIMIT', value, `accepted: COUNT/duration (a whole number from 1 to 999999, then ${DURATION_FORMS}), e.g. 3/10s; or 0 or none (off)`);
+  }
+  return Object.freeze({ burst: Number(burst), intervalMs });
+}
+
+function templateShare(env: Env): number {
+  const value = read(env, 'LOG_POLICY_TEMPLATE_SHARE');
+  if (value === undefined) return DEFAULT_TEMPLATE_SHARE;
+  const number = value.endsWith('%') ? value.slice(0, -1).trim() : value;
+  if (!/^\d{1,3}$/.test(number) || Number(number) < 1 || Number(number) > 100) {
+    throw new LogPolicyConfigError('LOG_POLICY_TEMPLATE_SHARE', value, 'accepted: a percent from 1 to 100 (e.g. 25 or 25%); 100 lets one template spend the whole budget');
+  }
+  return Number(number);
 }
 
 function onceKeys(env: Env): Set<string> {
@@ -149,6 +172,9 @@ export function loadPolicyConfig(env: NodeJS.ProcessEnv = process.env): PolicyCo
     onceKeys: onceKeys(env),
     errorRepeatMs: duration(env, 'LOG_POLICY_ERROR_REPEAT', DEFAULT_ERROR_REPEAT),
     callBudget: count(env, 'LOG_POLICY_CALL_BUDGET', defaults.budget, 0),
+    templateLimit: templateLimit(env, defaults.templateLimit),
+    callTail: count(env, 'LOG_POLICY_CALL_TAIL', DEFAULT_CALL_TAIL, 0),
+    templateShare: templateShare(env),
     callTtlMs: duration(env, 'LOG_POLICY_CALL_TTL', DEFAULT_CALL_TTL),
     maxCalls: count(env, 'LOG_POLICY_MAX_CALLS', DEFAULT_MAX_CALLS, 1),
     maxKeysPerCall: count(env, 'LOG_POLICY_MAX_KEYS', DEFAULT_MAX_KEYS_PER_CALL, 1),

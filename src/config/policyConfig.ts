@@ -2,6 +2,12 @@ import type { LevelRule } from './directives.ts';
 
 export type PolicyMode = 'production' | 'development';
 
+/** `LOG_POLICY_TEMPLATE_LIMIT=3/10s`: a key or template passes `burst` times, then at most once per `intervalMs`. */
+export interface TemplateLimit {
+  readonly burst: number;
+  readonly intervalMs: number;
+}
+
 /** The policy as loaded from the environment: typed, validated and frozen. */
 export interface PolicyConfig {
   readonly mode: PolicyMode;
@@ -23,6 +29,12 @@ export interface PolicyConfig {
   readonly errorRepeatMs: number;
   /** Max INFO-and-below records per call; 0 = unlimited. */
   readonly callBudget: number;
+  /** The default limit of repeated keys and templates (per call, per process outside calls); undefined = off. */
+  readonly templateLimit: TemplateLimit | undefined;
+  /** The last records past the budget kept per call and sent before CALL_END; taken from the budget (0 = off). */
+  readonly callTail: number;
+  /** Percent of the call budget one key or template may spend (100 = no cap). */
+  readonly templateShare: number;
   readonly callTtlMs: number;
   /** Open calls tracked at once; the oldest is evicted (and counted) beyond this. */
   readonly maxCalls: number;

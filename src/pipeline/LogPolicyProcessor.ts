@@ -9,10 +9,12 @@ import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { GATE_PROBE_EVENT, GateProbe, PolicyGate } from './PolicyGate.ts';
 import { ATTR } from '../policy/attributes.ts';
-import { errorGroupOf, keyOf, loggerNameOf, severityOf, type RecordFacts } from '../policy/facts.ts';
+import { errorGroupOf, keyOf, loggerNameOf, severityOf, templateFor, type RecordFacts } from '../policy/facts.ts';
 import { CompiledPolicy } from '../policy/CompiledPolicy.ts';
 import { decide } from '../policy/decide.ts';
-import { applyDowngrade, stampCallEnd, stampPassing } from './applyVerdict.ts';
+import { DROP } from '../policy/verdict.ts';
+import { applyCounted, applyDowngrade, stampCallEnd, stampPassing } from './applyVerdict.ts';
+import { TailKeeper } from './hooks/TailKeeper.ts';
 import { EscalationHook } from './hooks/EscalationHook.ts';
 import { MetricsHook } from './hooks/MetricsHook.ts';
 import type { PolicyHook } from './hooks/PolicyHook.ts';
@@ -58,6 +60,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   /** Per-call escalation, the flight recorder (undefined while off), the policy's metrics. */
   private readonly escalation: EscalationHook;
   private readonly recorder: RecorderHook | undefined;
+  /** Records past a call's budget held for its end (LOG_POLICY_CALL_TAIL), sent before its CALL_END. */
+  private readonly tail: TailKeeper;
   /** The hooks that take each event, in order: a feature that is off is in none of these. */
   private readonly onOpened: PolicyHook[];
   private readonly onDropped: PolicyHook[];
@@ -84,6 +88,13 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     this.onDropped = hooks.filter((h) => h.dropped !== undefined);
     this.onBeforeForward = hooks.filter((h) => h.beforeForward !== undefined);
     this.onReleased = hooks.filter((h) => h.released !== undefined);
+    this.tail = new TailKeeper(this.policy.tail, (record, context) => {
+      this.counter.forwarded++;
+      this.forward(record, context);
+    }, (state, key) => {
+      state.countDrop(DROP.budget.index, key);
+      this.counter.countDrop(DROP.budget.index, key);
+    });
     this.calls.onEvict = (state) => this.released(state);
     this.buildsInCalls = this.wantsBuildsInCalls();
     // While records below the floor may be built inside calls, no level is bound to a no-op up front.
@@ -126,7 +137,12 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   }
 
   stats(): PolicyStats {
-    const stats: PolicyStats = { ...this.counter.snapshot(this.calls.open, this.calls.evicted, this.calls.keys), callsEscalated: this.escalation.open, recorder: this.recorder?.recorder.stats() };
+    const stats: PolicyStats = {
+      ...this.counter.snapshot(this.calls.open, this.calls.evicted, this.calls.keys),
+      tailSent: this.tail.sent,
+      callsEscalated: this.escalation.open,
+      recorder: this.recorder?.recorder.stats(),
+    };
     if (this.exportStats !== undefined) stats.export = this.exportStats.snapshot();
     return stats;
   }
@@ -150,10 +166,13 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     const rules = this.policy.rulesOf(key);
     const logger = loggerNameOf(record.instrumentationScope.name, attributes);
     const severity = severityOf(record.severityNumber);
+    // A keyless record's template, unless the threshold drops it anyway (bridge records reach onEmit below it).
+    const template = key === undefined && this.mayPassThreshold(logger, severity) ? templateFor(attributes, record.body) : undefined;
     return {
       callId,
       callIdFromContext: !inRecord && callId !== undefined,
       key,
+      template,
       rules,
       logger,
       severity,
@@ -169,7 +188,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     // The clock is read only when something needs the time: a rate limit, an error's repeat
     // interval, a macro (CALL_END's duration), a new call, and every 256th record for the TTL sweep.
     let now = this.lastNow;
-    if (state === undefined || facts.rules.rate >= 0 || facts.severity >= SeverityNumber.ERROR || facts.isMacro || (++this.sinceClock & 255) === 0) {
+    if (state === undefined || facts.rules.rate >= 0 || this.policy.templateLimit !== undefined || facts.severity >= SeverityNumber.ERROR || facts.isMacro || (++this.sinceClock & 255) === 0) {
       now = this.lastNow = this.now();
       this.calls.sweep(now);
       state ??= this.calls.get(facts.callId!, now);
@@ -178,6 +197,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     state.produced++;
     const verdict = decide(facts, state, now, state.escalated ? this.escalation.policy : this.policy);
     if (verdict.kind === 'drop') {
+      if (verdict === DROP.budget && !state.ended && this.tail.hold(state, facts, record, context)) return false;
       state.countDrop(verdict.index, facts.key);
       this.counter.countDrop(verdict.index, facts.key);
       let kept = false;
@@ -187,19 +207,29 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     if (verdict.kind === 'downgrade') {
       this.counter.downgraded++;
       applyDowngrade(record, verdict, facts);
+    } else if (verdict.kind === 'counted') {
+      applyCounted(record, verdict);
     }
     state.forwarded++;
     stampPassing(record, facts);
     if (facts.callId !== undefined) for (const hook of this.onBeforeForward) hook.beforeForward!(state, facts);
     if (facts.isMacro && facts.key === 'CALL_END' && facts.callId !== undefined && !state.ended) {
       this.calls.end(facts.callId);
+      this.tail.flush(state);
       this.released(state);
       stampCallEnd(record, state, now);
     }
     return true;
   }
 
+  /** Can a keyless record of this logger and severity pass its threshold (in any call, escalated ones included)? */
+  private mayPassThreshold(logger: string, severity: number): boolean {
+    return severity >= SeverityNumber.WARN || severity >= this.policy.thresholdOf(logger)
+      || (this.escalation.open > 0 && severity >= this.escalation.policy.thresholdOf(logger));
+  }
+
   private released(state: CallState): void {
+    this.tail.discard(state);
     for (const hook of this.onReleased) hook.released!(state);
   }
 

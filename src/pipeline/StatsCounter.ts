@@ -12,6 +12,8 @@ export interface PolicyStats {
   droppedByReason: Record<DropReason, number>;
   /** By record key; records without a key count under `(none)`, keys beyond the cap under `(overflow)`. */
   droppedByKey: Record<string, number>;
+  /** Records past a call's budget held and sent before its CALL_END (LOG_POLICY_CALL_TAIL). */
+  tailSent: number;
   /** Repeated errors let through as WARN with a count. */
   downgraded: number;
   callsOpen: number;
@@ -58,7 +60,7 @@ export class StatsCounter {
     else this.byKey.set(OVERFLOW_KEY, (this.byKey.get(OVERFLOW_KEY) ?? 0) + 1);
   }
 
-  snapshot(callsOpen: number, callsEvicted: number, keys: KeyBudget): Omit<PolicyStats, 'callsEscalated' | 'recorder'> {
+  snapshot(callsOpen: number, callsEvicted: number, keys: KeyBudget): Omit<PolicyStats, 'callsEscalated' | 'recorder' | 'tailSent'> {
     return {
       seen: this.seen,
       forwarded: this.forwarded,

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { DROP_STRIDE, type CallState } from '../state/CallState.ts';
+import { DROP_STRIDE, TEMPLATE_STRIDE, TPL, type CallState } from '../state/CallState.ts';
 import { ATTR } from '../policy/attributes.ts';
 import { DROP_REASONS } from '../policy/verdict.ts';
 
@@ -20,7 +20,27 @@ export function callSummary(state: CallState, now: number): Attributes {
     // Maps are valid OTLP attribute values (kvlist); the Attributes type does not say so.
     [ATTR.droppedByKey]: droppedByKey(state) as unknown as string,
     [ATTR.droppedByReason]: byReason as unknown as string,
+    [ATTR.suppressedTemplates]: topSuppressed(state),
+    [ATTR.tailCount]: state.tailSent,
   };
+}
+
+/** Keys and templates the template limit suppressed most in this call, most first. */
+export const TOP_SUPPRESSED = 5;
+
+/**
+ * `["2997 Received media message with timestamp: <n>", …]`: a list of strings rather than a map,
+ * because templates are the app's text and the redaction step redacts values, not map keys.
+ */
+function topSuppressed(state: CallState): string[] {
+  const table = state.templates ?? [];
+  const rows: [string, number][] = [];
+  for (let i = 0; i < table.length; i += TEMPLATE_STRIDE) {
+    const n = table[i + TPL.suppressed] as number;
+    if (n > 0) rows.push([table[i] as string, n]);
+  }
+  rows.sort((a, b) => b[1] - a[1]);
+  return rows.slice(0, TOP_SUPPRESSED).map(([template, n]) => `${n} ${template}`);
 }
 
 function droppedByKey(state: CallState): Record<string, number> {

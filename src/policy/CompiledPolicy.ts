@@ -1,6 +1,6 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import { thresholdFor } from '../config/directives.ts';
-import type { PolicyConfig } from '../config/policyConfig.ts';
+import type { PolicyConfig, TemplateLimit } from '../config/policyConfig.ts';
 import { BRIDGE_SCOPES } from './attributes.ts';
 
 /** Distinct logger names (and keys) whose rules are cached; more are computed each time (hostile names stay bounded). */
@@ -29,6 +29,13 @@ export class CompiledPolicy {
   readonly rateIntervals: Float64Array;
   /** The lowest threshold any logger can have: what a bridge record (name unknown until built) is held to. */
   readonly loosestThreshold: number;
+  /** The default limit of repeated keys and templates; undefined when off. */
+  readonly templateLimit: TemplateLimit | undefined;
+  /** Budgeted records a call forwards as they come; the rest of the budget is its tail (the last records, sent before CALL_END). */
+  readonly liveBudget: number;
+  readonly tail: number;
+  /** Budget one key or template may spend in a call (the budget itself when the share is 100%). */
+  readonly shareCap: number;
   private readonly thresholds = new Map<string, number>();
   /** `enabled()`'s answer per scope: one lookup on the path every record takes. */
   private readonly floors = new Map<string, number>();
@@ -40,6 +47,11 @@ export class CompiledPolicy {
     this.rateIndex = new Map([...config.rateLimits.keys()].map((key, i) => [key, i]));
     this.rateIntervals = Float64Array.from(config.rateLimits.values());
     this.loosestThreshold = Math.min(config.baseLevel, ...config.levelRules.map((rule) => rule.level));
+    this.templateLimit = config.templateLimit;
+    // The tail takes at most half the budget, so a small budget still forwards lines as they come.
+    this.tail = Math.min(config.callTail, Math.floor(config.callBudget / 2));
+    this.liveBudget = config.callBudget - this.tail;
+    this.shareCap = Math.max(1, Math.ceil((config.callBudget * config.templateShare) / 100));
   }
 
   thresholdOf(logger: string): number {

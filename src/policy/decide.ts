@@ -6,13 +6,18 @@ import type { CompiledPolicy } from './CompiledPolicy.ts';
 import { onceSpent, spendOnce } from './rules/once.ts';
 import { rateLimited, stampRate } from './rules/rateLimit.ts';
 import { repeatErrors } from './rules/repeatErrors.ts';
+import { overShare, spendShare, takeSuppressed, templateLimited } from './rules/templateLimit.ts';
 import { threshold } from './rules/threshold.ts';
 import { DROP, PASS, type Verdict } from './verdict.ts';
 
 /**
  * The rules in order; the first drop wins. ERROR and FATAL are governed by the repeat rule alone.
  * Once-keys, rate limits and the budget are only spent when the record passes all of them, so a
- * record dropped by the budget does not use up its key's once or its interval.
+ * record dropped by the budget does not use up its key's once or its interval. The template limit
+ * applies to a key (or a keyless record's template) with no once-key or rate limit of its own,
+ * macro events aside; a budgeted record's key or template may spend only its share of the budget.
+ * Beyond the live budget (the budget less its tail) the verdict is `budget`: the processor may
+ * still hold the record for the call's end.
  */
 export function decide(facts: RecordFacts, state: CallState, now: number, policy: CompiledPolicy): Verdict {
   if (threshold(facts, policy) !== PASS) return DROP.threshold;
@@ -24,9 +29,21 @@ export function decide(facts: RecordFacts, state: CallState, now: number, policy
   if (onceIndex >= 0 && onceSpent(state, onceIndex)) return DROP.once;
   if (rateIndex >= 0 && rateLimited(state, rateIndex, policy.rateIntervals[rateIndex]!, now)) return DROP.rate_limit;
   const spendsBudget = budgeted(facts, state, config.callBudget);
-  if (spendsBudget && overBudget(state, config.callBudget)) return DROP.budget;
+  const limit = onceIndex < 0 && rateIndex < 0 && !facts.isMacro ? policy.templateLimit : undefined;
+  const kind = facts.key ?? facts.template;
+  const shared = spendsBudget && policy.shareCap < config.callBudget;
+  const at = kind !== undefined && (limit !== undefined || shared) ? state.templateRow(kind, now, limit?.intervalMs ?? 0) : -1;
+  if (limit !== undefined && at >= 0 && templateLimited(state, at, limit, now)) return DROP.template;
+  if (spendsBudget) {
+    if (shared && at >= 0 && overShare(state, at, policy.shareCap)) return DROP.budget_share;
+    if (overBudget(state, policy.liveBudget)) return DROP.budget;
+  }
   if (onceIndex >= 0) spendOnce(state, onceIndex, policy.onceIndex.size);
   if (rateIndex >= 0) stampRate(state, rateIndex, policy.rateIndex.size, now);
-  if (spendsBudget) state.budgetUsed++;
-  return PASS;
+  if (spendsBudget) {
+    state.budgetUsed++;
+    if (shared && at >= 0) spendShare(state, at);
+  }
+  const suppressed = limit !== undefined && at >= 0 ? takeSuppressed(state, at) : 0;
+  return suppressed > 0 ? { kind: 'counted', suppressed } : PASS;
 }

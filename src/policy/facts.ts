@@ -1,6 +1,7 @@
 import { SeverityNumber, type AnyValue, type Attributes } from '@opentelemetry/api';
 import type { KeyRules } from './CompiledPolicy.ts';
 import { ATTR, BRIDGE_SCOPES } from './attributes.ts';
+import { TEMPLATE_MAX_LENGTH, templateOf } from './template.ts';
 
 /** What the policy needs to know about one record, resolved once per record. */
 export interface RecordFacts {
@@ -8,6 +9,8 @@ export interface RecordFacts {
   /** The call id came from the context, not the record: stamp it on the record if it passes. */
   callIdFromContext: boolean;
   key: string | undefined;
+  /** A record without a key: its message template (the `log.template` attribute, else computed from a string body). */
+  template: string | undefined;
   /** What the policy does with the key (macro, TX, once, rate limit). */
   rules: KeyRules;
   logger: string;
@@ -43,6 +46,13 @@ export function keyOf(attributes: Attributes, eventName: string | undefined, bod
   if (typeof attr === 'string' && attr !== '') return attr.length > MAX_KEY_LENGTH ? attr.slice(0, MAX_KEY_LENGTH) : attr;
   if (eventName !== undefined && eventName !== '') return eventName.length > MAX_KEY_LENGTH ? eventName.slice(0, MAX_KEY_LENGTH) : eventName;
   return bodyTag(body);
+}
+
+/** Template of a keyless record: a `log.template` attribute (cut to the cap), else the string body's. */
+export function templateFor(attributes: Attributes, body: AnyValue | undefined): string | undefined {
+  const given = attributes[ATTR.template];
+  if (typeof given === 'string' && given !== '') return given.length > TEMPLATE_MAX_LENGTH ? given.slice(0, TEMPLATE_MAX_LENGTH) : given;
+  return typeof body === 'string' ? templateOf(body) : undefined;
 }
 
 /** Logger name: the scope name; for the pino/winston bridges the `name`, then `logger.name` attribute. */

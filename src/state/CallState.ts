@@ -1,10 +1,17 @@
 import { OVERFLOW_KEY, type KeyBudget } from './KeyBudget.ts';
 import { keysIn, rowOf, withRow, type FlatTable } from './flatTable.ts';
+import type { CallTail } from './CallTail.ts';
 
 /** Rows of `repeats`: error group, occurrences since the last one that passed, when that one passed. */
 export const REPEAT_STRIDE = 3;
 /** Rows of `droppedByKey`: key, records dropped. */
 export const DROP_STRIDE = 2;
+/**
+ * Rows of `templates`, one per key or message template: passes counted against the burst, when
+ * one last passed the limit, suppressed since the last one forwarded, suppressed in all, budget spent.
+ */
+export const TEMPLATE_STRIDE = 6;
+export const TPL = { passes: 1, lastPass: 2, pending: 3, suppressed: 4, spent: 5 } as const;
 
 /**
  * What the policy remembers about one call (or, with no id, about records outside any call).
@@ -27,6 +34,12 @@ export class CallState {
   /** Indexed by the drop reason's index (the policy's DROP_REASONS); unset slots are 0. */
   droppedByReason: number[] | undefined;
   droppedByKey: FlatTable | undefined;
+  /** The template limit's and the budget share's rows (see TEMPLATE_STRIDE). */
+  templates: FlatTable | undefined;
+  /** Records past the budget held for the call's end; made on first use. */
+  tail: CallTail | undefined;
+  /** Records of the tail sent before CALL_END. */
+  tailSent = 0;
   /** Held to the development thresholds with no budget (see escalation.ts). */
   escalated = false;
   /** An ERROR/FATAL or SERVER_ERROR passed: the flight recorder flushes this call's ring, also at CALL_END. */
@@ -47,9 +60,38 @@ export class CallState {
 
   /** Gives back the key room this call took; its maps stay readable for the CALL_END summary. */
   releaseKeys(): void {
-    const held = keysIn(this.repeats, REPEAT_STRIDE) + keysIn(this.droppedByKey, DROP_STRIDE);
+    const held = keysIn(this.repeats, REPEAT_STRIDE) + keysIn(this.droppedByKey, DROP_STRIDE) + keysIn(this.templates, TEMPLATE_STRIDE);
     this.keys.giveBack(held - this.keysReleased);
     this.keysReleased = held;
+  }
+
+  /**
+   * The row of `key` in `templates`, made if new: with room from the key budget, else in place of
+   * a row that holds nothing worth keeping (idle for `idleMs`, nothing pending, no budget spent,
+   * nothing suppressed that CALL_END would report), else the shared overflow row.
+   */
+  templateRow(key: string, now: number, idleMs: number): number {
+    let at = rowOf(this.templates, key, TEMPLATE_STRIDE);
+    if (at >= 0) return at;
+    const table = this.templates;
+    if (this.keys.admit(table === undefined ? 0 : table.length / TEMPLATE_STRIDE)) {
+      this.templates = withRow(table, [key, 0, Number.NEGATIVE_INFINITY, 0, 0, 0]);
+      return this.templates.length - TEMPLATE_STRIDE;
+    }
+    for (let i = 0; i < table!.length; i += TEMPLATE_STRIDE) {
+      if (table![i] !== OVERFLOW_KEY && now - (table![i + TPL.lastPass] as number) >= idleMs && table![i + TPL.pending] === 0 && table![i + TPL.spent] === 0
+        && (this.id === undefined || table![i + TPL.suppressed] === 0)) {
+        table![i] = key;
+        table![i + TPL.passes] = 0;
+        table![i + TPL.lastPass] = Number.NEGATIVE_INFINITY;
+        table![i + TPL.suppressed] = 0;
+        return i;
+      }
+    }
+    at = rowOf(table, OVERFLOW_KEY, TEMPLATE_STRIDE);
+    if (at >= 0) return at;
+    this.templates = withRow(table, [OVERFLOW_KEY, 0, Number.NEGATIVE_INFINITY, 0, 0, 0]);
+    return this.templates.length - TEMPLATE_STRIDE;
   }
 
   countDrop(reasonIndex: number, key: string | undefined): void {

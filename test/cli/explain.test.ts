@@ -123,7 +123,8 @@ describe('otel-log-policy explain --logger --level: one record', () => {
     expect(line(off.stdout, 'verdict', 'record')).toMatch(/^DROPPED by threshold/);
     const on = cli(['explain', '--logger', 'server.media_ws_ai', '--level', 'debug', '--key', 'TX_SLOW', '--call'], { DEBUG_TX: '1' });
     expect(line(on.stdout, 'threshold', 'record')).toContain('but DEBUG_TX=1 lets TX_* keys pass down to DEBUG');
-    expect(thens(on.stdout).at(-1)).toBe("once the call has used its budget of 20: DROPPED by budget (the call's budget is used up)");
+    // The call tail (LOG_POLICY_CALL_TAIL, 5 of the 20 by default) keeps the last such records for CALL_END.
+    expect(thens(on.stdout).at(-1)).toBe("once the call has used the 15 of its budget of 20 not kept for its tail: HELD in the call's tail: the last 5 such records are sent just before CALL_END, older ones DROPPED by budget");
   });
 
   test('a macro at INFO on a noisy logger: the macro exemption, then its once-key', () => {
@@ -145,10 +146,32 @@ describe('otel-log-policy explain --logger --level: one record', () => {
   test('INFO inside a call counts against the budget; outside a call it does not', () => {
     const inCall = cli(['explain', '--logger', 'server.crm', '--level', 'info', '--call']);
     expect(line(inCall.stdout, 'threshold', 'record')).toContain('from the base level (no rule covers this logger); INFO ≥ INFO: passes');
-    expect(thens(inCall.stdout)).toEqual(['a second one right after: PASSES', "once the call has used its budget of 20: DROPPED by budget (the call's budget is used up)"]);
+    expect(thens(inCall.stdout)).toEqual(['a second one right after: PASSES', "once the call has used the 15 of its budget of 20 not kept for its tail: HELD in the call's tail: the last 5 such records are sent just before CALL_END, older ones DROPPED by budget"]);
+    const noTail = cli(['explain', '--logger', 'server.crm', '--level', 'info', '--call'], { LOG_POLICY_CALL_TAIL: '0' });
+    expect(thens(noTail.stdout).at(-1)).toBe("once the call has used its budget of 20: DROPPED by budget (the call's budget is used up)");
     const outside = cli(['explain', '--logger', 'server.crm', '--level', 'info']);
     expect(line(outside.stdout, 'call budget', 'record')).toBe('not counted: the budget applies inside calls only');
     expect(thens(outside.stdout)).toEqual(['a second one right after: PASSES']);
+  });
+});
+
+describe('otel-log-policy explain --line: the template key and the rule that acts on a line', () => {
+  test('a per-frame line: its template, the template limit, then the budget share and tail inside a call', () => {
+    const { code, stdout } = cli(['explain', '--line', 'Received media message with timestamp: 1234ms', '--call']);
+    expect(code).toBe(0);
+    expect(line(stdout, 'template', 'record')).toBe('"Received media message with timestamp: <n>" (log.template: the line\'s key, numbers, ids and quoted strings replaced)');
+    expect(line(stdout, 'template limit', 'record')).toContain('the first 3 pass, then one per 10s per call');
+    expect(line(stdout, 'budget share', 'record')).toBe('one key or template may spend 5 of the 20 (LOG_POLICY_TEMPLATE_SHARE=25%)');
+    expect(thens(stdout)).toContain('record 4 right after: DROPPED by template (its key or template already passed its first few, and one passed less than the interval ago)');
+    expect(thens(stdout)).toContain('one 10s after the first: PASSES with log.suppressed_count=1');
+  });
+
+  test('development: no template limit; a tagged line has its tag as key and no template', () => {
+    const dev = cli(['explain', '--line', 'frame 1234'], { DEBUG: '0' });
+    expect(line(dev.stdout, 'template limit', 'record')).toBe('off in this mode (LOG_POLICY_TEMPLATE_LIMIT=none)');
+    const tagged = cli(['explain', '--line', '[TX_SLOW] q=3', '--level', 'warn']);
+    expect(line(tagged.stdout, 'template', 'record')).toContain('none: the key TX_SLOW stands for the line');
+    expect(line(tagged.stdout, 'template limit', 'record')).toBe("none: TX_SLOW's own once-key or rate limit wins");
   });
 });
 

@@ -14,7 +14,7 @@ const value = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ maxLength: 40 }),
   fc.array(
-    fc.constantFrom('info', 'debug', 'WARN', 'x', '=', ',', ' ', '5s', '10', '0', '1', 'true', 'on', 'off', 'none', 'openai', 'TX_SLOW', '.', '*', '(', ')', '\\d', '|', 'ms', '-1', '1e3', '999999999', '1000000000', '\u0000', 'é'),
+    fc.constantFrom('info', 'debug', 'WARN', 'x', '=', ',', ' ', '5s', '10', '0', '1', '3/10s', '/', '%', '25', 'true', 'on', 'off', 'none', 'openai', 'TX_SLOW', '.', '*', '(', ')', '\\d', '|', 'ms', '-1', '1e3', '999999999', '1000000000', '\u0000', 'é'),
     { maxLength: 8 },
   ).map((parts) => parts.join('')),
 );

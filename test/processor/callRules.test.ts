@@ -8,6 +8,9 @@ const at = (severityNumber: S, body: unknown, callId?: string, attributes: Recor
   attributes: callId === undefined ? attributes : { 'call.id': callId, ...attributes },
 }) as const;
 
+/** The budget alone, as before templates: no template limit, no per-template share, no tail. */
+const PLAIN_BUDGET = { LOG_POLICY_TEMPLATE_LIMIT: 'none', LOG_POLICY_TEMPLATE_SHARE: '100', LOG_POLICY_CALL_TAIL: '0' };
+
 function emit(p: Pipeline, severity: S, body: string, callId?: string, attributes?: Record<string, unknown>) {
   p.logger('server.app').emit(at(severity, body, callId, attributes) as never);
 }
@@ -146,7 +149,8 @@ describe('repeated errors (rule 7)', () => {
 
 describe('call budget (rule 8)', () => {
   test('INFO and below beyond the budget are dropped; WARN and macros are exempt', () => {
-    const p = pipeline({ LOG_POLICY_CALL_BUDGET: '3' });
+    // The plain budget: no template limit, share or tail (their own tests are in templates.test.ts).
+    const p = pipeline({ LOG_POLICY_CALL_BUDGET: '3', ...PLAIN_BUDGET });
     for (let i = 0; i < 5; i++) emit(p, S.INFO, `info ${i}`, 'a');
     emit(p, S.WARN, 'warn', 'a');
     emit(p, S.INFO, '[CREATE_APPT] booked', 'a');
@@ -156,8 +160,8 @@ describe('call budget (rule 8)', () => {
   });
 
   test('production default 20, development unlimited; records outside calls are not budgeted', () => {
-    const prod = pipeline({});
-    const dev = pipeline({ DEBUG: '0' });
+    const prod = pipeline({ ...PLAIN_BUDGET });
+    const dev = pipeline({ DEBUG: '0', ...PLAIN_BUDGET });
     for (const p of [prod, dev]) {
       for (let i = 0; i < 30; i++) emit(p, S.INFO, `i${i}`, 'a');
       for (let i = 0; i < 30; i++) emit(p, S.INFO, `o${i}`);
@@ -229,7 +233,8 @@ describe('call resolution and summary', () => {
   });
 
   test('records that need no time still let the TTL sweep run, every 256th record', () => {
-    const p = pipeline({ LOG_POLICY_CALL_TTL: '10m' });
+    // Without the template limit, which reads the clock for every record.
+    const p = pipeline({ LOG_POLICY_CALL_TTL: '10m', LOG_POLICY_TEMPLATE_LIMIT: 'none' });
     emit(p, S.INFO, 'hello', 'lost');
     emit(p, S.INFO, 'hello', 'busy');
     p.clock.advance(11 * 60_000);

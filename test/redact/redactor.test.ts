@@ -39,7 +39,9 @@ describe('redaction in the pipeline', () => {
     expect(first!.attributes['sip.call_id']).toBe('3f2504e0-4f89-11d3-9a0c-0305e82c3301');
     expect(first!.attributes['sample_rate']).toBe(16000);
     expect(second!.body).toEqual({ transcript: 'my number is [REDACTED:phone]', turns: [{ text: 'mail [REDACTED:email]' }] });
-    expect(policy.stats().export!.redacted).toMatchObject({ phone: 4, email: 2, secret: 1, card: 1 });
+    // The first record's log.template ("caller +<n> wrote jane@example.com") carries the address too: redacted as well.
+    expect(first!.attributes['log.template']).toBe('caller +<n> wrote [REDACTED:email]');
+    expect(policy.stats().export!.redacted).toMatchObject({ phone: 4, email: 3, secret: 1, card: 1 });
   });
 
   test('a phone-number call id keeps a stable pseudonym, different per number, so calls stay apart', () => {

@@ -28,7 +28,7 @@ export function escalationOf(callId: string, attributes: Attributes, ctx: Contex
 /**
  * The policy an escalated call is held to: the development thresholds (never above the configured
  * ones, so escalation cannot make a call quieter), the user's own `LOG_POLICY_LEVELS` directives,
- * and no budget. Once-keys, rate limits and repeat errors stay as configured.
+ * and no budget or template limit. Once-keys, rate limits and repeat errors stay as configured.
  */
 export function escalatedConfig(config: PolicyConfig): PolicyConfig {
   const development = MODE_DEFAULTS.development;
@@ -41,6 +41,7 @@ export function escalatedConfig(config: PolicyConfig): PolicyConfig {
     noisyLevel,
     levelRules: mergeRules(config.noisyModules.map((logger) => ({ logger, level: noisyLevel })), config.levelDirectives),
     callBudget: 0,
+    templateLimit: undefined,
   });
 }
 
