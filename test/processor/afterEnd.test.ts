@@ -46,6 +46,16 @@ describe('a record logged in a call after its CALL_END', () => {
     expect(stats.callsOpen).toBe(0);
   });
 
+  test('with a call tail on, a late record over the budget is dropped and counted, not held in the ended call\'s tail', () => {
+    const p = pipeline({ LOG_POLICY_MODE: 'production', LOG_POLICY_CALL_BUDGET: '1', LOG_POLICY_CALL_TAIL: '5' });
+    lifecycle(p, 'CALL_START', 'c5');
+    emit(p, S.INFO, 'one', 'c5');
+    lifecycle(p, 'CALL_END', 'c5');
+    emit(p, S.INFO, 'late', 'c5');
+    expect(ofCall(p, 'c5')).toEqual(['[CALL_START] c5', 'one', '[CALL_END] c5']);
+    expect(p.processor.stats()).toMatchObject({ afterEnd: 1, droppedByReason: { budget: 1 } });
+  });
+
   test('a new CALL_START with the id opens a new call, with its own budget and summary', () => {
     const p = pipeline({ LOG_POLICY_MODE: 'production', LOG_POLICY_CALL_BUDGET: '1' });
     lifecycle(p, 'CALL_START', 'c3');
