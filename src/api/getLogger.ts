@@ -1,6 +1,6 @@
 import { logs, SeverityNumber, type Attributes, type Logger, type LoggerProvider } from '@opentelemetry/api';
 import { parseLevel } from '../config/levels.ts';
-import { GATE_PROBE_EVENT, GateProbe, type PolicyGate } from '../pipeline/PolicyGate.ts';
+import { GATE_PROBE_EVENT, GateProbe, type Judge, type PolicyGate } from '../pipeline/PolicyGate.ts';
 import { eventRecord } from './eventRecord.ts';
 import { apiRegistry, registeredProvider } from './registeredProvider.ts';
 
@@ -102,7 +102,9 @@ class FacadeLogger implements PolicyLogger {
     LEVELS.forEach(([method, severity, text], i) => {
       const { wanted, gates } = probes[i]!;
       const passes = wanted || gates.some((gate) => !gate.fixed || gate.allows(this.name, severity));
-      this[method] = passes ? this.emitter(method, severity, text) : this.disabled(method);
+      // The policy alone decides this level (one policy, no other processor wants it): it may decide before the record is built.
+      const judge = !wanted && gates.length === 1 && severity < SeverityNumber.ERROR ? gates[0]!.judge : undefined;
+      this[method] = passes ? this.emitter(method, severity, text, judge) : this.disabled(method);
     });
   }
 
@@ -112,15 +114,32 @@ class FacadeLogger implements PolicyLogger {
     return this.gates.some((gate) => gate.allows(this.name, severity));
   }
 
-  private emitter(method: Method, severityNumber: SeverityNumber, severityText: string): LogMethod {
+  private emitter(method: Method, severityNumber: SeverityNumber, severityText: string, judge: Judge | undefined): LogMethod {
     const otel = this.otel;
+    const name = this.name;
+    if (judge === undefined) {
+      return (body, attributes, exception) => {
+        if (this.stale()) {
+          this.bind();
+          this[method](body, attributes, exception);
+          return;
+        }
+        otel.emit({ severityNumber, severityText, body, attributes, exception });
+      };
+    }
+    // pino's other half: what the rules drop is decided here, so the SDK never builds the record.
     return (body, attributes, exception) => {
       if (this.stale()) {
         this.bind();
         this[method](body, attributes, exception);
         return;
       }
-      otel.emit({ severityNumber, severityText, body, attributes, exception });
+      if (exception === undefined && typeof body === 'string' && !judge.prejudge(name, severityNumber, body, attributes)) return;
+      try {
+        otel.emit({ severityNumber, severityText, body, attributes, exception });
+      } finally {
+        judge.settle();
+      }
     };
   }
 

@@ -25,6 +25,18 @@ export function list(value: string): string[] {
   return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
 
+/**
+ * Throws when a list names one thing twice (`TX_SLOW=5s,TX_SLOW=1h`): the last would win silently,
+ * so an operator who meant the first would never know. `names` are what must be unique, in order.
+ */
+export function distinct(variable: string, whole: string, names: readonly string[], what: string): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new LogPolicyConfigError(variable, whole, `${what} "${name}" is given twice; accepted: each ${what} once`);
+    seen.add(name);
+  }
+}
+
 export function level(env: Env, variable: string, fallback: number): number {
   const value = read(env, variable);
   if (value === undefined) return fallback;

@@ -1,5 +1,5 @@
 import { DURATION_FORMS, parseDuration } from './durations.ts';
-import { CALL_ID, count, duration, flag, key, KEY, level, list, loggerName, onOff, read, size, type Env } from './envReaders.ts';
+import { CALL_ID, count, distinct, duration, flag, key, KEY, level, list, loggerName, onOff, read, size, type Env } from './envReaders.ts';
 import { mergeRules, type LevelRule } from './directives.ts';
 import { LogPolicyConfigError } from './errors.ts';
 import { LEVEL_NAMES, parseLevel } from './levels.ts';
@@ -36,14 +36,23 @@ function levelDirectives(env: Env): { base?: number; rules: LevelRule[] } {
   let base: number | undefined;
   if (value === undefined) return { rules };
   const accepted = `accepted: a comma list of LEVEL or LOGGER=LEVEL, levels ${LEVEL_NAMES}`;
+  const names: string[] = [];
   for (const item of list(value)) {
     const eq = item.indexOf('=');
     const levelText = eq < 0 ? item : item.slice(eq + 1).trim();
     const parsed = parseLevel(levelText);
     if (parsed === undefined) throw new LogPolicyConfigError('LOG_POLICY_LEVELS', value, `"${levelText}" is not a level; ${accepted}`);
-    if (eq < 0) base = parsed;
-    else rules.push({ logger: loggerName('LOG_POLICY_LEVELS', value, item.slice(0, eq).trim()), level: parsed });
+    if (eq < 0) {
+      base = parsed;
+      // Two bare levels are two base levels: the same mistake as one logger named twice.
+      names.push('(the bare base level)');
+    } else {
+      const logger = loggerName('LOG_POLICY_LEVELS', value, item.slice(0, eq).trim());
+      names.push(logger);
+      rules.push({ logger, level: parsed });
+    }
   }
+  distinct('LOG_POLICY_LEVELS', value, names, 'logger');
   return base === undefined ? { rules } : { base, rules };
 }
 
@@ -59,6 +68,7 @@ function rateLimits(env: Env): Map<string, number> {
     }
     limits.set(key('LOG_POLICY_RATE_LIMITS', value, item.slice(0, eq).trim()), ms);
   }
+  distinct('LOG_POLICY_RATE_LIMITS', value, list(value).map((item) => item.slice(0, item.indexOf('=')).trim()), 'key');
   return limits;
 }
 
@@ -88,14 +98,18 @@ function templateShare(env: Env): number {
 function onceKeys(env: Env): Set<string> {
   const value = read(env, 'LOG_POLICY_ONCE') ?? DEFAULT_ONCE_KEYS;
   if (value.toLowerCase() === 'none') return new Set();
-  return new Set(list(value).map((item) => key('LOG_POLICY_ONCE', value, item)));
+  const keys = list(value).map((item) => key('LOG_POLICY_ONCE', value, item));
+  distinct('LOG_POLICY_ONCE', value, keys, 'key');
+  return new Set(keys);
 }
 
 function noisyModules(env: Env): string[] {
   const value = read(env, 'LOG_POLICY_NOISY_MODULES');
   if (value === undefined) return [...DEFAULT_NOISY_MODULES];
   if (value.toLowerCase() === 'none') return [];
-  return list(value).map((item) => loggerName('LOG_POLICY_NOISY_MODULES', value, item));
+  const names = list(value).map((item) => loggerName('LOG_POLICY_NOISY_MODULES', value, item));
+  distinct('LOG_POLICY_NOISY_MODULES', value, names, 'module');
+  return names;
 }
 
 /** Per-call and global byte caps of the flight recorder; a per-call cap above the global one is a mistake. */
@@ -119,7 +133,10 @@ function recorderFlushOn(env: Env): { severity: number; keys: Set<string> } {
   const value = read(env, 'LOG_POLICY_RECORDER_FLUSH_ON') ?? DEFAULT_RECORDER_FLUSH_ON;
   let severity = Number.POSITIVE_INFINITY;
   const keys = new Set<string>();
-  for (const item of list(value)) {
+  const items = list(value);
+  // Levels are case-blind (error = ERROR), keys are not.
+  distinct('LOG_POLICY_RECORDER_FLUSH_ON', value, items.map((item) => (/^(?:error|fatal)$/i.test(item) ? item.toLowerCase() : item)), 'entry');
+  for (const item of items) {
     const lower = item.toLowerCase();
     if (lower === 'error' || lower === 'fatal') severity = Math.min(severity, parseLevel(lower)!);
     else if (KEY.test(item)) keys.add(item);
@@ -134,10 +151,12 @@ function recorderFlushOn(env: Env): { severity: number; keys: Set<string> } {
 function verboseCalls(env: Env): Set<string> {
   const value = read(env, 'LOG_POLICY_VERBOSE_CALLS');
   if (value === undefined) return new Set();
-  return new Set(list(value).map((item) => {
+  const ids = list(value).map((item) => {
     if (!CALL_ID.test(item)) throw new LogPolicyConfigError('LOG_POLICY_VERBOSE_CALLS', value, `"${item}" is not a call id; accepted: a comma list of exact call ids, 1-256 characters without spaces`);
     return item;
-  }));
+  });
+  distinct('LOG_POLICY_VERBOSE_CALLS', value, ids, 'call id');
+  return new Set(ids);
 }
 
 function redactPattern(env: Env): RegExp | undefined {

@@ -1,4 +1,4 @@
-import { SeverityNumber, type Context } from '@opentelemetry/api';
+import { context as contextApi, SeverityNumber, type AnyValue, type Attributes, type Context } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { callIdIn } from '../state/callContext.ts';
@@ -12,17 +12,29 @@ import { ATTR } from '../policy/attributes.ts';
 import { errorGroupOf, keyOf, loggerNameOf, severityOf, templateFor, type RecordFacts } from '../policy/facts.ts';
 import { CompiledPolicy } from '../policy/CompiledPolicy.ts';
 import { decide } from '../policy/decide.ts';
-import { DROP } from '../policy/verdict.ts';
+import { DROP, type Verdict } from '../policy/verdict.ts';
+import { ESCALATED_ATTRIBUTE } from './hooks/escalation.ts';
 import { applyCounted, applyDowngrade, stampCallEnd, stampPassing } from './applyVerdict.ts';
 import { TailKeeper } from './hooks/TailKeeper.ts';
 import { EscalationHook } from './hooks/EscalationHook.ts';
 import { MetricsHook } from './hooks/MetricsHook.ts';
 import type { PolicyHook } from './hooks/PolicyHook.ts';
 import { RecorderHook } from './hooks/RecorderHook.ts';
-import { heldForNaming } from './hooks/pendingCalls.ts';
+import { awaitsName, heldForNaming } from './hooks/pendingCalls.ts';
 import { afterEnd } from './hooks/afterEnd.ts';
 import { StatsCounter, type PolicyStats } from './StatsCounter.ts';
 import type { ExportStats } from './export/ExportStats.ts';
+
+/** What the rules decided for a record that is not dropped outright, until the record is in hand. */
+interface Outcome {
+  state: CallState;
+  verdict: Verdict;
+  now: number;
+  /** The record was its call's first. */
+  opened: boolean;
+}
+
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
 export interface LogPolicyProcessorOptions {
   /** Default: `loadPolicyConfig(process.env)`. */
@@ -71,6 +83,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private buildsInCalls = false;
   /** What facades bound to this processor's provider may treat as fixed: their scope's floor. */
   private readonly gate = new PolicyGate((scope) => this.policy.scopeFloor(scope));
+  /** A record the facade had decided, waiting for its onEmit (see `prejudge`). */
+  private prejudged: { body: string; scope: string; facts: RecordFacts; outcome: Outcome } | undefined;
 
   constructor(downstream: LogRecordProcessor, options: LogPolicyProcessorOptions = {}) {
     this.downstream = downstream;
@@ -99,6 +113,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     this.buildsInCalls = this.wantsBuildsInCalls();
     // While records below the floor may be built inside calls, no level is bound to a no-op up front.
     this.gate.fixed = !this.buildsInCalls;
+    // The flight recorder keeps dropped records, so they must be built: then the facade does not decide first.
+    if (this.recorder === undefined) this.gate.judge = { prejudge: this.prejudge, settle: this.settle };
   }
 
   /**
@@ -124,10 +140,19 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   }
 
   onEmit(record: ReadWriteLogRecord, context?: Context): void {
+    const judged = this.prejudged;
+    this.prejudged = undefined;
     if (heldForNaming(this, record, context)) return;
-    this.counter.seen++;
     try {
-      if (!this.apply(record, this.factsOf(record, context), context)) return;
+      if (judged !== undefined && judged.body === record.body && judged.scope === record.instrumentationScope.name) {
+        // Decided before the record was built (the facade asked `prejudge`): seen and counted there.
+        if (!this.finish(record, judged.facts, judged.outcome, context)) return;
+      } else {
+        this.counter.seen++;
+        const facts = this.factsOf(record.attributes, record.eventName, record.body, record.instrumentationScope.name, record.severityNumber, context);
+        const outcome = this.judge(facts, record.attributes, context, record);
+        if (outcome === undefined || !this.finish(record, facts, outcome, context)) return;
+      }
     } catch {
       // A policy bug must not cost the app its log line: forward unchanged, and count it.
       this.counter.internalErrors++;
@@ -157,17 +182,16 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     return this.downstream.shutdown();
   }
 
-  private factsOf(record: ReadWriteLogRecord, context: Context | undefined): RecordFacts {
-    const attributes = record.attributes;
+  private factsOf(attributes: Attributes, eventName: string | undefined, body: AnyValue | undefined, scope: string, severityNumber: number | undefined, context: Context | undefined): RecordFacts {
     const rawCall = attributes[ATTR.callId];
     const inRecord = typeof rawCall === 'string' || typeof rawCall === 'number';
     const callId = inRecord ? String(rawCall) : callIdIn(context);
-    const key = keyOf(attributes, record.eventName, record.body);
+    const key = keyOf(attributes, eventName, body);
     const rules = this.policy.rulesOf(key);
-    const logger = loggerNameOf(record.instrumentationScope.name, attributes);
-    const severity = severityOf(record.severityNumber);
+    const logger = loggerNameOf(scope, attributes);
+    const severity = severityOf(severityNumber);
     // A keyless record's template, unless the threshold drops it anyway (bridge records reach onEmit below it).
-    const template = key === undefined && this.mayPassThreshold(logger, severity) ? templateFor(attributes, record.body) : undefined;
+    const template = key === undefined && this.mayPassThreshold(logger, severity) ? templateFor(attributes, body) : undefined;
     return {
       callId,
       callIdFromContext: !inRecord && callId !== undefined,
@@ -177,12 +201,16 @@ export class LogPolicyProcessor implements LogRecordProcessor {
       logger,
       severity,
       isMacro: rules.macro,
-      errorGroup: severity >= SeverityNumber.ERROR ? errorGroupOf(key, logger, attributes, record.body) : undefined,
+      errorGroup: severity >= SeverityNumber.ERROR ? errorGroupOf(key, logger, attributes, body) : undefined,
     };
   }
 
-  /** Runs the rules and applies the verdict to the record; false when the record is dropped. */
-  private apply(record: ReadWriteLogRecord, facts: RecordFacts, context: Context | undefined): boolean {
+  /**
+   * Runs the rules for a record (built, or about to be: `record` undefined when the facade asks
+   * first). A drop is counted here and returns undefined, unless the record must still be built
+   * to be held in the call's tail; otherwise the outcome for {@link finish}.
+   */
+  private judge(facts: RecordFacts, attributes: Attributes, context: Context | undefined, record: ReadWriteLogRecord | undefined): Outcome | undefined {
     let state = facts.callId === undefined ? this.calls.outside : this.calls.peek(facts.callId);
     if (state?.ended === true) state = afterEnd(this.calls, this.counter, state, facts);
     // The clock is read only when something needs the time: a rate limit, an error's repeat
@@ -193,15 +221,27 @@ export class LogPolicyProcessor implements LogRecordProcessor {
       this.calls.sweep(now);
       state ??= this.calls.get(facts.callId!, now);
     }
-    if (state.produced === 0 && facts.callId !== undefined) for (const hook of this.onOpened) hook.opened!(state, record, context);
+    const opened = state.produced === 0 && facts.callId !== undefined;
+    if (opened) for (const hook of this.onOpened) hook.opened!(state, attributes, context);
     state.produced++;
     const verdict = decide(facts, state, now, state.escalated ? this.escalation.policy : this.policy);
     if (verdict.kind === 'drop') {
-      if (verdict === DROP.budget && !state.ended && this.tail.hold(state, facts, record, context)) return false;
+      if (verdict === DROP.budget && !state.ended && this.tail.wants(facts)) return { state, verdict, now, opened };
       state.countDrop(verdict.index, facts.key);
       this.counter.countDrop(verdict.index, facts.key);
       let kept = false;
       for (const hook of this.onDropped) kept = hook.dropped!(record, context, facts, verdict.index, kept);
+      return undefined;
+    }
+    return { state, verdict, now, opened };
+  }
+
+  /** Applies a verdict that needs the record: the tail's hold, or the stamps of a record that passes. False: not forwarded now. */
+  private finish(record: ReadWriteLogRecord, facts: RecordFacts, outcome: Outcome, context: Context | undefined): boolean {
+    const { state, verdict, now, opened } = outcome;
+    if (opened && state.escalatedBy !== undefined) record.setAttribute(ESCALATED_ATTRIBUTE, state.escalatedBy);
+    if (verdict.kind === 'drop') {
+      this.tail.hold(state, facts, record, context);
       return false;
     }
     if (verdict.kind === 'downgrade') {
@@ -221,6 +261,33 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     }
     return true;
   }
+
+  /**
+   * The facade's way in (see PolicyGate.prejudge): decides a record before the SDK builds it, so
+   * that a dropped one costs no record at all. True: emit it; its outcome waits for its `onEmit`
+   * (the very next one, synchronously inside `Logger.emit`; `settle()` forgets it otherwise).
+   */
+  private readonly prejudge = (scope: string, severityNumber: number, body: string, attributes: Attributes | undefined): boolean => {
+    try {
+      const attrs = attributes ?? NO_ATTRIBUTES;
+      const context = contextApi.active();
+      if (awaitsName(context)) return true; // built and held by its call until it is named
+      const facts = this.factsOf(attrs, undefined, body, scope, severityNumber, context);
+      this.counter.seen++;
+      const outcome = this.judge(facts, attrs, context, undefined);
+      if (outcome === undefined) return false;
+      this.prejudged = { body, scope, facts, outcome };
+      return true;
+    } catch {
+      // Undecided: emit it, and onEmit decides as for any record.
+      this.prejudged = undefined;
+      return true;
+    }
+  };
+
+  private readonly settle = (): void => {
+    this.prejudged = undefined;
+  };
 
   /** Can a keyless record of this logger and severity pass its threshold (in any call, escalated ones included)? */
   private mayPassThreshold(logger: string, severity: number): boolean {

@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, type Attributes, type Context } from '@opentelemetry/api';
 
 /**
  * What one LogPolicyProcessor answers for (scope, severity) before any record exists, so that the
@@ -11,6 +11,12 @@ export class PolicyGate {
   epoch = 0;
   /** False while answers depend on the record's context (escalated calls, the flight recorder): no level is a no-op. */
   fixed = true;
+  /**
+   * The processor's rules, for a facade to run before the SDK builds a record (undefined while
+   * records must be built whatever happens to them: the flight recorder keeps dropped ones).
+   * `prejudge` false: dropped and counted, emit nothing. True: emit it now; `settle` after the emit.
+   */
+  judge: Judge | undefined = undefined;
   private readonly floorOf: (scope: string) => number;
 
   constructor(floorOf: (scope: string) => number) {
@@ -26,6 +32,11 @@ export class PolicyGate {
     this.fixed = fixed;
     this.epoch++;
   }
+}
+
+export interface Judge {
+  prejudge(scope: string, severityNumber: number, body: string, attributes: Attributes | undefined): boolean;
+  settle(): void;
 }
 
 /** The event name of a probe: no record carries it, so `enabled()` spots a probe with one comparison. */

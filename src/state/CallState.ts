@@ -42,6 +42,8 @@ export class CallState {
   tailSent = 0;
   /** Held to the development thresholds with no budget (see escalation.ts). */
   escalated = false;
+  /** Which route escalated it (an EscalationRoute), stamped on its first record. */
+  escalatedBy: string | undefined = undefined;
   /** An ERROR/FATAL or SERVER_ERROR passed: the flight recorder flushes this call's ring, also at CALL_END. */
   failed = false;
   /** Its CALL_END passed: kept only among the recently ended, so late records meet its rules without re-opening it. */

@@ -307,3 +307,27 @@ test('why the socket is bound: a server-side socket\'s events run outside the sc
   client.close();
   await new Promise((resolve) => wss.close(resolve));
 });
+
+test('records of the getLogger facade (decided before they are built) are held and named like the others', async () => {
+  p = pipeline({ LOG_POLICY_MODE: 'production' }, { global: true });
+  const { getLogger } = await import('../../src/api/getLogger.ts');
+  const facade = getLogger('server.app');
+  const WebSocketServer = createRequire(import.meta.url)('ws').WebSocketServer as typeof import('ws').WebSocketServer;
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/media-stream' });
+  await once(wss, 'listening');
+  wss.on('connection', (s) => {
+    facade.warn('early facade line');
+    facade.debug('early debug line production drops');
+    s.on('message', (data) => {
+      facade.info('[DSP] on');
+      if (String(data).includes('"mark"')) s.send(JSON.stringify({ event: 'mark' }));
+    });
+  });
+  await twilioCall(`ws://127.0.0.1:${(wss.address() as { port: number }).port}/media-stream`, { callSid: 'CA-facade', frames: 2 });
+  await until(() => ended('CA-facade'), 'CALL_END');
+  expect(bodiesOf(ofCall('CA-facade'))).toEqual(['CALL_START', 'early facade line', '[DSP] on', 'CALL_END']);
+  expect(p.processor.stats().droppedByReason.once).toBeGreaterThan(0);
+  // Nothing was decided under the provisional id: no state opened for it and left behind.
+  expect(p.processor.stats().callsOpen).toBe(0);
+  await new Promise((resolve) => wss.close(resolve));
+});

@@ -209,3 +209,20 @@ describe('debugging one call: recorder sizes and verbose calls', () => {
     expect(c.levelRules.length).toBeGreaterThan(1);
   });
 });
+
+describe('list variables: a key given twice is an error, not a silent last-wins', () => {
+  test.each([
+    ['LOG_POLICY_RATE_LIMITS', 'TX_SLOW=5s,TX_SLOW=1h', 'key "TX_SLOW" is given twice'],
+    ['LOG_POLICY_ONCE', 'DSP_READY, AUDIO_MODE ,DSP_READY', 'key "DSP_READY" is given twice'],
+    ['LOG_POLICY_LEVELS', 'info,openai=warn,openai=debug', 'logger "openai" is given twice'],
+    ['LOG_POLICY_LEVELS', 'info,openai=warn,debug', 'base level'],
+    ['LOG_POLICY_NOISY_MODULES', 'openai,ws,openai', 'module "openai" is given twice'],
+    ['LOG_POLICY_VERBOSE_CALLS', 'CA1,CA2,CA1', 'call id "CA1" is given twice'],
+    ['LOG_POLICY_RECORDER_FLUSH_ON', 'error,SERVER_ERROR,ERROR', 'entry "error" is given twice'],
+    ['LOG_POLICY_RECORDER_FLUSH_ON', 'SERVER_ERROR,error,SERVER_ERROR', 'entry "SERVER_ERROR" is given twice'],
+  ])('%s=%s', (variable, value, mentions) => rejects({ [variable]: value }, variable, mentions));
+
+  test('keys that differ only in case are different keys (keys are case-sensitive)', () => {
+    expect(loadPolicyConfig({ LOG_POLICY_RATE_LIMITS: 'TX_SLOW=5s,tx_slow=1h' }).rateLimits.size).toBe(2);
+  });
+});

@@ -67,7 +67,8 @@ describe('config: random strings in every variable', () => {
       { numRuns: 300, seed: 6 },
     );
     expect(seen.ok).toBeGreaterThan(0);
-  });
+    // LOG_POLICY_REDACT_PATTERNS runs the ReDoS checker (a worker, a fraction of a second) on every pattern with a repeat or group.
+  }, 60_000);
 
   test('all variables at once', () => {
     fc.assert(

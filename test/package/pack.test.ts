@@ -125,6 +125,16 @@ call.end();
   }
 });
 
+test('from the install, LOG_POLICY_REDACT_PATTERNS is checked for backtracking: a catastrophic one ends start-up with code 2, a safe one starts', async () => {
+  writeFileSync(join(project, 'quiet.mjs'), '');
+  const env = { OTEL_SDK_DISABLED: 'true' };
+  const bad = await runNodeIn(project, ['--import', 'otel-log-policy/register', 'quiet.mjs'], { ...env, LOG_POLICY_REDACT_PATTERNS: '(a+)+$' });
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/LOG_POLICY_REDACT_PATTERNS="\(a\+\)\+\$" is not valid: it can take exponential backtracking/);
+  const good = await runNodeIn(project, ['--import', 'otel-log-policy/register', 'quiet.mjs'], { ...env, LOG_POLICY_REDACT_PATTERNS: String.raw`PAT-\d{6}|member#\w+` });
+  expect(good.code, good.stderr).toBe(0);
+}, 60_000);
+
 test('the README\'s LoggerProvider example runs as written against the installed package', async () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Use it with a LoggerProvider'));

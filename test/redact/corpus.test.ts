@@ -38,6 +38,10 @@ function generatedCleanLines(n: number): string[] {
     () => `payment ref ${digits(16)} settled`,
     () => `latency p50=${int(500)}ms p99=${int(5000)}ms n=${digits(5)} at ${new Date(1.7e12 + int(1e10)).toISOString()}`,
     () => `version ${int(30)}.${int(30)}.${int(300)} build ${digits(8)}.${digits(4)} commit ${hex(40)}`,
+    // Twilio media frames: 160 random bytes of base64 mu-law, where `+` can sit before digits.
+    () => `{"event":"media","sequenceNumber":"${int(1e5)}","media":{"track":"inbound","chunk":"${int(1e5)}","timestamp":"${int(1e7)}","payload":"${Buffer.from(Array.from({ length: 160 }, () => int(256))).toString('base64')}"}}`,
+    // Twilio status callbacks, form-encoded, with no caller fields.
+    () => `POST /twilio/status CallSid=CA${hex(32)}&AccountSid=AC${hex(32)}&CallStatus=completed&CallDuration=${int(3600)}&Timestamp=${encodeURIComponent(new Date(1.7e12 + int(1e10)).toUTCString())}&SequenceNumber=${int(10)}`,
     () => `jitter ${int(200)}ms lost ${int(100)} of ${digits(5)} (${(r() * 5).toFixed(2)}%) window ${int(1000)}-${int(10000)} retries ${int(10)}-${int(100)}`,
   ];
   return Array.from({ length: n }, () => templates[int(templates.length)]!());
@@ -65,7 +69,7 @@ describe('redaction corpus', () => {
     expect(spans).toBeGreaterThanOrEqual(40);
   });
 
-  test('clean call logs come out unchanged (false positives counted; rate under 0.5%)', () => {
+  test('clean call logs come out unchanged: 0 of the written lines, under 0.5% of the generated ones (false positives counted)', () => {
     const written = corpus('clean.txt');
     const generated = generatedCleanLines(20_000);
     const redactor = new Redactor();
@@ -79,6 +83,7 @@ describe('redaction corpus', () => {
       generatedFp.slice(0, 5).map((line) => `${line} → ${redactor.text(line)}`),
     );
     expect(writtenFp).toEqual([]);
-    expect(rate).toBeLessThan(0.005);
+    // Today 32 of 20,000 (0.16%), all 16-digit references that pass a card's prefix and Luhn check.
+    expect(generatedFp.length / generated.length).toBeLessThan(0.005);
   });
 });

@@ -1,9 +1,8 @@
-import type { Context } from '@opentelemetry/api';
-import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import type { Attributes, Context } from '@opentelemetry/api';
 import type { PolicyConfig } from '../../config/policyConfig.ts';
 import { CompiledPolicy } from '../../policy/CompiledPolicy.ts';
 import type { CallState } from '../../state/CallState.ts';
-import { ESCALATED_ATTRIBUTE, escalatedConfig, escalationOf } from './escalation.ts';
+import { escalatedConfig, escalationOf } from './escalation.ts';
 import type { PolicyHook } from './PolicyHook.ts';
 
 /**
@@ -37,11 +36,12 @@ export class EscalationHook implements PolicyHook {
     return escalated && severity >= this.policy.scopeFloor(scope);
   }
 
-  opened(call: CallState, record: ReadWriteLogRecord, context: Context | undefined): void {
-    const route = escalationOf(call.id!, record.attributes, context, this.config);
+  /** The route is kept on the call: the processor stamps it (ESCALATED_ATTRIBUTE) on the first record once built. */
+  opened(call: CallState, attributes: Attributes, context: Context | undefined): void {
+    const route = escalationOf(call.id!, attributes, context, this.config);
     if (route === undefined) return;
     call.escalated = true;
-    record.setAttribute(ESCALATED_ATTRIBUTE, route);
+    call.escalatedBy = route;
     if (this.open++ === 0) this.onChange();
   }
 

@@ -21,7 +21,7 @@ export class MetricsHook implements PolicyHook {
     this.metrics.attach();
   }
 
-  dropped(_record: ReadWriteLogRecord, _context: Context | undefined, facts: RecordFacts, reasonIndex: number, kept: boolean): boolean {
+  dropped(_record: ReadWriteLogRecord | undefined, _context: Context | undefined, facts: RecordFacts, reasonIndex: number, kept: boolean): boolean {
     if (this.metrics.active) this.metrics.count(kept ? OUTCOME.recorded : OUTCOME.dropped, reasonIndex, facts.key);
     return kept;
   }

@@ -1,4 +1,4 @@
-import type { Context } from '@opentelemetry/api';
+import type { Attributes, Context } from '@opentelemetry/api';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { RecordFacts } from '../../policy/facts.ts';
 import type { CallState } from '../../state/CallState.ts';
@@ -11,10 +11,14 @@ import type { CallState } from '../../state/CallState.ts';
  * `forward` (given at construction), so every record downstream takes the one path.
  */
 export interface PolicyHook {
-  /** The first record of a call (CALL_START when the app uses startCall). */
-  opened?(call: CallState, record: ReadWriteLogRecord, context: Context | undefined): void;
-  /** A record the policy dropped; `kept` says whether an earlier hook kept it. Returns whether this one (or an earlier one) kept it. */
-  dropped?(record: ReadWriteLogRecord, context: Context | undefined, facts: RecordFacts, reasonIndex: number, kept: boolean): boolean;
+  /** The first record of a call (CALL_START when the app uses startCall), by its attributes: it may not be built yet. */
+  opened?(call: CallState, attributes: Attributes, context: Context | undefined): void;
+  /**
+   * A record the policy dropped; `kept` says whether an earlier hook kept it. Returns whether this
+   * one (or an earlier one) kept it. `record` is undefined when it was dropped before it was built
+   * (the facade decides first unless the flight recorder, which keeps records, is on).
+   */
+  dropped?(record: ReadWriteLogRecord | undefined, context: Context | undefined, facts: RecordFacts, reasonIndex: number, kept: boolean): boolean;
   /** A record of a call about to be forwarded (after the policy's stamps). */
   beforeForward?(call: CallState, facts: RecordFacts): void;
   /** A kept record was forwarded after all (the recorder flushed it). */

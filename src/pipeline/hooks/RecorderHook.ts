@@ -30,8 +30,9 @@ export class RecorderHook implements PolicyHook {
     };
   }
 
-  dropped(record: ReadWriteLogRecord, context: Context | undefined, facts: RecordFacts, reasonIndex: number, kept: boolean): boolean {
-    if (kept || facts.callId === undefined || reasonIndex === DROP.repeat.index) return kept;
+  dropped(record: ReadWriteLogRecord | undefined, context: Context | undefined, facts: RecordFacts, reasonIndex: number, kept: boolean): boolean {
+    // With the recorder on, the facade does not decide before building: every drop comes with its record.
+    if (kept || record === undefined || facts.callId === undefined || reasonIndex === DROP.repeat.index) return kept;
     // The processor stamps call.id only on records that pass; a kept one may pass later, so it needs it now.
     if (facts.callIdFromContext) record.setAttribute(ATTR.callId, facts.callId);
     return this.recorder.keep(facts.callId, record, context, reasonIndex, facts.key);

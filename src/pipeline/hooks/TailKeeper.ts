@@ -26,9 +26,14 @@ export class TailKeeper {
     this.dropped = dropped;
   }
 
-  /** Holds a record the budget dropped; false when there is no tail (outside calls, or LOG_POLICY_CALL_TAIL=0). */
+  /** Would a record the budget dropped be held? Not outside calls, nor with LOG_POLICY_CALL_TAIL=0. */
+  wants(facts: RecordFacts): boolean {
+    return this.capacity > 0 && facts.callId !== undefined;
+  }
+
+  /** Holds a record the budget dropped; false when there is no tail (see {@link wants}). */
   hold(state: CallState, facts: RecordFacts, record: ReadWriteLogRecord, context: Context | undefined): boolean {
-    if (this.capacity === 0 || facts.callId === undefined) return false;
+    if (!this.wants(facts)) return false;
     // The record is writable only now, inside onEmit: stamp what a passing record gets.
     if (facts.callIdFromContext) record.attributes[ATTR.callId] = facts.callId;
     if (facts.template !== undefined && record.droppedAttributesCount === 0) record.attributes[ATTR.template] = facts.template;

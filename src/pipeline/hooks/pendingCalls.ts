@@ -17,3 +17,8 @@ export function heldForNaming(processor: LogRecordProcessor, record: ReadWriteLo
     return false;
   }
 }
+
+/** The facade asks before building a record: one of an unnamed call is built, undecided, to be held. */
+export function awaitsName(context: Context | undefined): boolean {
+  return pendingCallIn(context) !== undefined;
+}

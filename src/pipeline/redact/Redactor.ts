@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { builtInPattern, luhnValid, PHONE_ATTRIBUTE, REDACTION_KINDS, SECRET_ATTRIBUTE, type RedactionKind } from './patterns.ts';
+import { builtInPattern, ENV_KEY_NAME, luhnValid, PHONE_ATTRIBUTE, randomLooking, REDACTION_KINDS, SECRET_ATTRIBUTE, type RedactionKind } from './patterns.ts';
 
 /** Strings shorter than this cannot hold anything redacted (the shortest is an e-mail like `a@b.co`). */
 const MIN_LENGTH = 6;
@@ -8,10 +8,11 @@ const MAX_DEPTH = 8;
 
 export const marker = (kind: RedactionKind): string => `[REDACTED:${kind}]`;
 
-/** The call id is how a person finds a call: redacted, it keeps a pseudonym (keyed per process) so calls stay apart. */
-const CALL_ID = 'call.id';
-const PSEUDONYM_KEY = randomBytes(32);
-const pseudonym = (text: string): string => createHmac('sha256', PSEUDONYM_KEY).update(text).digest('hex').slice(0, 12);
+/** The call id is how a person finds a call: redacted, it keeps a pseudonym (keyed per redactor) so calls stay apart. */
+export const CALL_ID = 'call.id';
+
+/** Byte bodies are read as UTF-8 when they are (a webhook's raw body), else byte for byte (latin1), so text inside binary is found too. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export type RedactionCounts = Record<RedactionKind, number>;
 export const zeroCounts = (): RedactionCounts => Object.fromEntries(REDACTION_KINDS.map((k) => [k, 0])) as RedactionCounts;
@@ -24,6 +25,8 @@ export class Redactor {
   readonly counts: RedactionCounts;
   private readonly builtIn = builtInPattern();
   private readonly custom: RegExp | undefined;
+  /** The pseudonyms' HMAC key: one per redactor, so one pipeline's logs and spans agree and nothing is kept at module level. */
+  private readonly pseudonymKey = randomBytes(32);
 
   constructor(custom?: RegExp, counts: RedactionCounts = zeroCounts()) {
     this.counts = counts;
@@ -44,25 +47,59 @@ export class Redactor {
     return out;
   }
 
+  /**
+   * What a call id becomes in exported data: `[REDACTED:phone]#<12 hex>` (a keyed HMAC, stable for
+   * this redactor) when it holds a phone number or other redactable text, else the id itself.
+   * The logs' `call.id` and the `call` span's (see RedactingProcessor) both come from here.
+   */
+  callId(id: string): string {
+    if (id.length === 0 || id.startsWith('[REDACTED:')) return id;
+    const redacted = this.phoneLike(id) ? this.whole('phone') : this.text(id);
+    return redacted === id ? id : `${redacted}#${createHmac('sha256', this.pseudonymKey).update(id).digest('hex').slice(0, 12)}`;
+  }
+
   /** An attribute value: a phone- or secret-named attribute's string is replaced whole. */
   attribute(name: string, value: unknown): unknown {
     if (typeof value === 'string') {
       if (value.length === 0 || value.startsWith('[REDACTED:')) return value;
-      if (name === CALL_ID) {
-        const redacted = this.phoneLike(value) ? this.whole('phone') : this.text(value);
-        return redacted === value ? value : `${redacted}#${pseudonym(value)}`;
-      }
+      if (name === CALL_ID) return this.callId(value);
       if (SECRET_ATTRIBUTE.test(name)) return this.whole('secret');
       if (PHONE_ATTRIBUTE.test(name) && this.phoneLike(value)) return this.whole('phone');
       return this.text(value);
     }
+    // Header attributes are string arrays (`http.request.header.x-twilio-signature: ['…']`): each value goes whole.
+    if (Array.isArray(value) && SECRET_ATTRIBUTE.test(name)) {
+      return value.some((item) => typeof item === 'string' && item !== '') ? value.map((item) => (typeof item === 'string' && item !== '' ? this.whole('secret') : item)) : value;
+    }
     return this.value(value, 0);
+  }
+
+  /**
+   * A byte body: decoded (UTF-8 if it is valid UTF-8, else latin1, one character per byte, which
+   * keeps every ASCII phone, e-mail or key findable in binary), redacted, and encoded back the same
+   * way; the same array when nothing matched. Redacting binary changes its length: a byte body is
+   * for reading, and a leak is worse than a protobuf that no longer parses.
+   */
+  bytes(bytes: Uint8Array): Uint8Array {
+    if (bytes.length < MIN_LENGTH) return bytes;
+    let text: string;
+    let utf8 = true;
+    try {
+      text = UTF8.decode(bytes);
+    } catch {
+      utf8 = false;
+      text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    }
+    const redacted = this.text(text);
+    if (redacted === text) return bytes;
+    return new Uint8Array(Buffer.from(redacted, utf8 ? 'utf8' : 'latin1'));
   }
 
   /** Strings anywhere in a body or attribute value (maps and arrays walked, to a depth). */
   value(value: unknown, depth: number): unknown {
     if (typeof value === 'string') return this.text(value);
-    if (value === null || typeof value !== 'object' || value instanceof Uint8Array || depth >= MAX_DEPTH) return value;
+    if (value instanceof Uint8Array) return this.bytes(value);
+    if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return value;
     if (Array.isArray(value)) {
       let changed: unknown[] | undefined;
       value.forEach((item, i) => {
@@ -84,6 +121,13 @@ export class Redactor {
     return /^[\s\d()+.-]{7,24}$/.test(value) && (value.match(/\d/g)?.length ?? 0) >= 7;
   }
 
+  /** A bare `key` names a secret only in an upper-case env name; `pwd` followed by a path is the working directory. */
+  private secretName(name: string | undefined, bare: string | undefined, value: string): boolean {
+    if (name === undefined) return true;
+    if (bare !== undefined) return ENV_KEY_NAME.test(name);
+    return !(name.length === 3 && name.toLowerCase() === 'pwd' && value.startsWith('/'));
+  }
+
   private whole(kind: RedactionKind): string {
     this.counts[kind]++;
     return marker(kind);
@@ -91,8 +135,12 @@ export class Redactor {
 
   private readonly replaceBuiltIn = (match: string, ...args: unknown[]): string => {
     const groups = args.at(-1) as Record<string, string | undefined>;
-    if (groups['secret'] !== undefined) return `${groups['sp']}${this.whole('secret')}`;
-    if (groups['key'] !== undefined) return this.whole('key');
+    if (groups['secret'] !== undefined) {
+      // Not a secret after all (`cache_key=…`, `PWD=/srv/app`): its value is still searched for phones and e-mails.
+      if (!this.secretName(groups['sname'], groups['bare'], groups['secret'])) return `${groups['sp']}${this.text(groups['secret'])}`;
+      return `${groups['sp']}${this.whole('secret')}`;
+    }
+    if (groups['key'] !== undefined) return /^sk-/i.test(match) && !randomLooking(match) ? match : this.whole('key');
     if (groups['email'] !== undefined) return this.whole('email');
     if (groups['card'] !== undefined) return luhnValid(match) ? this.whole('card') : match;
     if (groups['phone'] !== undefined) return this.whole('phone');
