@@ -1,6 +1,6 @@
 import { context, logs, trace, type Attributes, type Context, type Logger, type LoggerProvider, type Span } from '@opentelemetry/api';
 import { ATTR } from '../policy/attributes.ts';
-import { CALL_ID_KEY, callStorage, type CallHandle } from '../state/callContext.ts';
+import { CALL_ID_KEY, callStorage, claimPendingCall, type CallHandle } from '../state/callContext.ts';
 import { eventRecord } from './eventRecord.ts';
 import { LayerContext } from './LayerContext.ts';
 import { keptCallId } from '../config/boundedStrings.ts';
@@ -38,6 +38,7 @@ class Call implements CallScope, CallHandle {
     this.span = trace.getTracer(PACKAGE_SCOPE).startSpan('call', { attributes: { [ATTR.callId]: id } }, parent);
     this.ctx = trace.setSpan(new LayerContext(parent, CALL_ID_KEY, this), this.span);
     this.emit('CALL_START', { ...attributes, [ATTR.callId]: id }, `call ${id} started`);
+    claimPendingCall(parent, id);
   }
 
   run<T>(fn: () => T): T {

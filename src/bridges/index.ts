@@ -4,3 +4,6 @@
 export { linkApiLogsGlobal } from './apiLogs.ts';
 export { logBridgeInstrumentations } from './instrumentations.ts';
 export { hookBridgedImports } from './esmHooks.ts';
+export { instrumentCalls, WsCallsInstrumentation, SUPPORTED_WS_VERSIONS, type CallsOptions } from '../calls/WsCallsInstrumentation.ts';
+export { CALL_PROTOCOLS, TWILIO, TELNYX, EXOTEL, type CallProtocol, type CallName } from '../calls/protocols.ts';
+export type { CallsStats } from '../calls/CallsCounters.ts';

@@ -21,6 +21,8 @@ import { EscalationHook } from './hooks/EscalationHook.ts';
 import { MetricsHook } from './hooks/MetricsHook.ts';
 import type { PolicyHook } from './hooks/PolicyHook.ts';
 import { RecorderHook } from './hooks/RecorderHook.ts';
+import { awaitsName, heldForNaming } from './hooks/pendingCalls.ts';
+import { afterEnd } from './hooks/afterEnd.ts';
 import { StatsCounter, type PolicyStats } from './StatsCounter.ts';
 import type { ExportStats } from './export/ExportStats.ts';
 
@@ -141,6 +143,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   onEmit(record: ReadWriteLogRecord, context?: Context): void {
     const judged = this.prejudged;
     this.prejudged = undefined;
+    if (heldForNaming(this, record, context)) return;
     try {
       if (judged !== undefined && judged.body === record.body && judged.scope === record.instrumentationScope.name) {
         // Decided before the record was built (the facade asked `prejudge`): seen and counted there.
@@ -213,6 +216,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
    */
   private judge(facts: RecordFacts, attributes: Attributes, context: Context | undefined, record: ReadWriteLogRecord | undefined): Outcome | undefined {
     let state = facts.callId === undefined ? this.calls.outside : this.calls.peek(facts.callId);
+    if (state?.ended === true) state = afterEnd(this.calls, this.counter, state, facts);
     // The clock is read only when something needs the time: a rate limit, an error's repeat
     // interval, a macro (CALL_END's duration), a new call, and every 256th record for the TTL sweep.
     let now = this.lastNow;
@@ -226,7 +230,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     state.produced++;
     const verdict = decide(facts, state, now, state.escalated ? this.escalation.policy : this.policy);
     if (verdict.kind === 'drop') {
-      if (verdict === DROP.budget && this.tail.wants(facts)) return { state, verdict, now, opened };
+      if (verdict === DROP.budget && !state.ended && this.tail.wants(facts)) return { state, verdict, now, opened };
       state.countDrop(verdict.index, facts.key);
       this.counter.countDrop(verdict.index, facts.key);
       let kept = false;
@@ -253,7 +257,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     state.forwarded++;
     stampPassing(record, facts);
     if (facts.callId !== undefined) for (const hook of this.onBeforeForward) hook.beforeForward!(state, facts);
-    if (facts.isMacro && facts.key === 'CALL_END' && facts.callId !== undefined) {
+    if (facts.isMacro && facts.key === 'CALL_END' && facts.callId !== undefined && !state.ended) {
       this.calls.end(facts.callId);
       this.tail.flush(state);
       this.released(state);
@@ -271,6 +275,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     try {
       const attrs = attributes ?? NO_ATTRIBUTES;
       const context = contextApi.active();
+      if (awaitsName(context)) return true; // built and held by its call until it is named
       const facts = this.factsOf(attrs, undefined, body, scope, severityNumber, context, false);
       this.counter.seen++;
       const outcome = this.judge(facts, attrs, context, undefined);

@@ -25,6 +25,8 @@ export interface PolicyStats {
   downstreamErrors: number;
   /** The policy itself failed on a record; it was forwarded unchanged. */
   internalErrors: number;
+  /** Records logged in a call after its CALL_END: held to the ended call's rules, never re-opening it. */
+  afterEnd: number;
   /** With `logPolicyProcessors()`: what happened to forwarded records on their way out. */
   export?: ExportStatsSnapshot;
   /** Open calls held to development thresholds (escalated). */
@@ -44,6 +46,7 @@ export class StatsCounter {
   downgraded = 0;
   downstreamErrors = 0;
   internalErrors = 0;
+  afterEnd = 0;
   private readonly byReason = new Float64Array(DROP_REASONS.length);
   private readonly byKey = new Map<string, number>();
 
@@ -71,6 +74,7 @@ export class StatsCounter {
       keysOverflowed: keys.overflowed,
       downstreamErrors: this.downstreamErrors,
       internalErrors: this.internalErrors,
+      afterEnd: this.afterEnd,
     };
   }
 }

@@ -8,6 +8,8 @@ import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import { batchSettingsFromEnv } from '../config/otelEnv.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { loadRegisterConfig, type RegisterConfig } from '../config/registerConfig.ts';
+import { loadCallsConfig, type CallsConfig } from '../config/callsConfig.ts';
+import { WsCallsInstrumentation } from '../calls/WsCallsInstrumentation.ts';
 import { hookBridgedImports } from '../bridges/esmHooks.ts';
 import { flushOnExit } from './flushOnExit.ts';
 import { isRegistered } from './globals.ts';
@@ -22,9 +24,9 @@ function say(line: string): void {
 }
 
 /** Reads the configuration; a bad value ends the process at start-up with code 2 and one clear line. */
-function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; register: RegisterConfig } {
+function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; register: RegisterConfig; calls: CallsConfig } {
   try {
-    const loaded = { policy: loadPolicyConfig(env), register: loadRegisterConfig(env) };
+    const loaded = { policy: loadPolicyConfig(env), register: loadRegisterConfig(env), calls: loadCallsConfig(env) };
     batchSettingsFromEnv(env); // checked here too, so a bad OTEL_BLRP_* value is one clear line at start-up
     return loaded;
   } catch (error) {
@@ -34,7 +36,7 @@ function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; regis
   }
 }
 
-function startSdk(policy: PolicyConfig, quiet: boolean, env: NodeJS.ProcessEnv): void {
+function startSdk(policy: PolicyConfig, quiet: boolean, env: NodeJS.ProcessEnv, calls: CallsConfig): void {
   hookBridgedImports();
   const sdk = new NodeSDK({
     // OTEL_LOGS_EXPORTER and the protocol variables are read there as NodeSDK reads them; a value not
@@ -44,7 +46,7 @@ function startSdk(policy: PolicyConfig, quiet: boolean, env: NodeJS.ProcessEnv):
       env,
       say,
     ),
-    instrumentations: logBridgeInstrumentations(),
+    instrumentations: [...logBridgeInstrumentations(), ...(calls.autoCalls ? [new WsCallsInstrumentation({ paths: calls.callPaths })] : [])],
     // Tracing someone already set up stays theirs.
     ...(isRegistered('trace') ? { spanProcessors: [] } : {}),
   });
@@ -55,13 +57,12 @@ function startSdk(policy: PolicyConfig, quiet: boolean, env: NodeJS.ProcessEnv):
   flushOnExit({ flush: () => provider.forceFlush?.() ?? Promise.resolve(), shutdown: () => sdk.shutdown() });
 }
 
-function started(config: { policy: PolicyConfig; register: RegisterConfig }, env: NodeJS.ProcessEnv): string {
+function started(config: { policy: PolicyConfig; register: RegisterConfig; calls: CallsConfig }, env: NodeJS.ProcessEnv): string {
   return startupLine({
     policy: config.policy,
     destination: describeDestination(env),
     console: { captured: config.register.captureConsole, echo: config.register.consoleEcho },
-    // AUTO-CALLS: pass { enabled, paths } from LOG_POLICY_AUTO_CALLS / LOG_POLICY_CALL_PATHS here.
-    calls: undefined,
+    calls: { enabled: config.calls.autoCalls, paths: config.calls.callPaths },
   });
 }
 
@@ -80,7 +81,7 @@ export function autoStart(env: NodeJS.ProcessEnv = process.env): void {
       if (!config.register.quiet) say('a LoggerProvider is already registered, so register starts none; pass logPolicyProcessors() to that SDK to apply the policy');
       linkApiLogsGlobal();
     } else {
-      startSdk(config.policy, config.register.quiet, env);
+      startSdk(config.policy, config.register.quiet, env, config.calls);
       if (!config.register.quiet) say(isRegistered('logs') ? started(config, env) : 'OTEL_SDK_DISABLED is set: nothing started, the console left as it is');
     }
     // With no provider (OTEL_SDK_DISABLED) captured lines would vanish: the console stays as it is.

@@ -46,6 +46,10 @@ export class CallState {
   escalatedBy: string | undefined = undefined;
   /** An ERROR/FATAL or SERVER_ERROR passed: the flight recorder flushes this call's ring, also at CALL_END. */
   failed = false;
+  /** Its CALL_END passed: kept only among the recently ended, so late records meet its rules without re-opening it. */
+  ended = false;
+  /** Key room already given back, so a late record's keys are given back too, and none twice. */
+  private keysReleased = 0;
 
   /** Shared by every call of one processor: caps keys per call and across calls. */
   readonly keys: KeyBudget;
@@ -58,7 +62,9 @@ export class CallState {
 
   /** Gives back the key room this call took; its maps stay readable for the CALL_END summary. */
   releaseKeys(): void {
-    this.keys.giveBack(keysIn(this.repeats, REPEAT_STRIDE) + keysIn(this.droppedByKey, DROP_STRIDE) + keysIn(this.templates, TEMPLATE_STRIDE));
+    const held = keysIn(this.repeats, REPEAT_STRIDE) + keysIn(this.droppedByKey, DROP_STRIDE) + keysIn(this.templates, TEMPLATE_STRIDE);
+    this.keys.giveBack(held - this.keysReleased);
+    this.keysReleased = held;
   }
 
   /**

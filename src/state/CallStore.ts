@@ -2,6 +2,9 @@ import type { KeyBudget } from './KeyBudget.ts';
 import { CallState } from './CallState.ts';
 import { ownCopy } from '../config/boundedStrings.ts';
 
+/** Ended calls remembered, so records logged after CALL_END are known as such (a few hundred bytes each). */
+export const RECENTLY_ENDED = 4096;
+
 /**
  * Per-call state by call id, with the state of records outside calls beside it. Calls are freed
  * when they end; calls that never end are evicted after the TTL, and the oldest beyond `maxCalls`.
@@ -13,13 +16,20 @@ export class CallStore {
   private readonly ttlMs: number;
   private readonly maxCalls: number;
   private nextSweepAt: number;
+  /**
+   * Calls whose CALL_END passed, newest last, bounded: a record logged in one after its end meets
+   * its final state (its budget, once-keys, rate limits) and never re-opens it.
+   */
+  private readonly ended = new Map<string, CallState>();
+  private readonly maxEnded: number;
   evicted = 0;
   readonly keys: KeyBudget;
   /** Told about each call evicted (TTL or cap) rather than ended, so per-call extras can be freed. */
   onEvict: ((state: CallState) => void) | undefined;
 
-  constructor(ttlMs: number, maxCalls: number, now: number, keys: KeyBudget) {
+  constructor(ttlMs: number, maxCalls: number, now: number, keys: KeyBudget, maxEnded = RECENTLY_ENDED) {
     this.ttlMs = ttlMs;
+    this.maxEnded = maxEnded;
     this.maxCalls = maxCalls;
     this.keys = keys;
     this.outside = new CallState(undefined, now, keys);
@@ -43,16 +53,34 @@ export class CallStore {
     return state;
   }
 
+  /** The open call's state, else a recently ended call's final one (`ended` set). */
   peek(id: string): CallState | undefined {
-    return this.calls.get(id);
+    return this.calls.get(id) ?? this.ended.get(id);
   }
 
-  /** Frees the call's state and hands it back for the summary. */
+  get endedKept(): number {
+    return this.ended.size;
+  }
+
+  /** Frees the call's state and hands it back for the summary; it is kept among the recently ended. */
   end(id: string): CallState | undefined {
     const state = this.calls.get(id);
+    if (state === undefined) return undefined;
     this.calls.delete(id);
-    state?.releaseKeys();
+    state.releaseKeys();
+    state.ended = true;
+    if (this.ended.size >= this.maxEnded) this.forgetEnded(this.ended.keys().next().value!);
+    this.ended.set(id, state);
     return state;
+  }
+
+  /** A new CALL_START with an ended call's id opens a new call: the old one is forgotten. */
+  forgetEnded(id: string): void {
+    const state = this.ended.get(id);
+    if (state === undefined) return;
+    this.ended.delete(id);
+    // Keys a late record took are given back with it.
+    state.releaseKeys();
   }
 
   /** Evicts calls older than the TTL; cheap when nothing is due. */

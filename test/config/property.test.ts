@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { LogPolicyConfigError } from '../../src/config/errors.ts';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
 import { loadRegisterConfig } from '../../src/config/registerConfig.ts';
+import { loadCallsConfig } from '../../src/config/callsConfig.ts';
 import { policyVariablesReadBySrc } from '../helpers/envVariables.ts';
 
 /** Every variable of the policy and the register entry that src/ reads (the same scan docs/configuration.md is checked against). */
@@ -23,6 +24,7 @@ function accepted(env: Record<string, string>): 'ok' | 'rejected' {
     const config = loadPolicyConfig(env);
     expect(Object.isFrozen(config)).toBe(true);
     loadRegisterConfig(env);
+    loadCallsConfig(env);
     return 'ok';
   } catch (error) {
     // Anything but LogPolicyConfigError (a TypeError, a RangeError from a regex, …) fails the property.
@@ -35,7 +37,7 @@ function accepted(env: Record<string, string>): 'ok' | 'rejected' {
 }
 
 describe('config: random strings in every variable', () => {
-  test('the scan finds what loadPolicyConfig and loadRegisterConfig ask the environment for', () => {
+  test('the scan finds what loadPolicyConfig, loadRegisterConfig and loadCallsConfig ask the environment for', () => {
     const asked = new Set<string>();
     const env = new Proxy({}, { get: (_, name) => {
         if (typeof name === 'string') asked.add(name);
@@ -43,6 +45,7 @@ describe('config: random strings in every variable', () => {
       } });
     loadPolicyConfig(env);
     loadRegisterConfig(env);
+    loadCallsConfig(env);
     expect([...asked].sort()).toEqual(VARIABLES);
   });
 

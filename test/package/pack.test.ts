@@ -58,7 +58,7 @@ test('its bridges subpath resolves from the install', () => {
   writeFileSync(join(project, 'bridges.mjs'), `import * as bridges from 'otel-log-policy/bridges';\nconsole.log(Object.keys(bridges).sort().join(','));\n`);
   const run = spawnSync(process.execPath, ['bridges.mjs'], { cwd: project, encoding: 'utf8' });
   expect(run.stderr).toBe('');
-  expect(run.stdout.trim()).toBe('hookBridgedImports,linkApiLogsGlobal,logBridgeInstrumentations');
+  expect(run.stdout.trim()).toBe('CALL_PROTOCOLS,EXOTEL,SUPPORTED_WS_VERSIONS,TELNYX,TWILIO,WsCallsInstrumentation,hookBridgedImports,instrumentCalls,linkApiLogsGlobal,logBridgeInstrumentations');
 });
 
 test('its types resolve for a TypeScript consumer', () => {

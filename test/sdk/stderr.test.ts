@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
+import { loadCallsConfig } from '../../src/config/callsConfig.ts';
 import { describeDestination, startupLine } from '../../src/sdk/startupLine.ts';
 import { fixture, REGISTER, runNode, type ChildResult } from '../helpers/child.ts';
 import { startOtlpSink, type OtlpSink } from '../helpers/otlpSink.ts';
@@ -53,6 +54,7 @@ describe('what the app writes to its terminal, with register and without', { tim
       policy: loadPolicyConfig(full),
       destination: describeDestination(full),
       console: { captured: full['LOG_POLICY_CAPTURE_CONSOLE'] === '1', echo: (full['LOG_POLICY_CONSOLE_ECHO'] ?? 'errors') as 'all' | 'errors' | 'none' },
+      calls: { enabled: loadCallsConfig(full).autoCalls, paths: loadCallsConfig(full).callPaths },
     })}\n`;
   };
 
@@ -137,11 +139,11 @@ describe('what the app writes to its terminal, with register and without', { tim
   });
 
   describe('what register says on stderr', () => {
-    it('one start-up line: mode and why, where records go, console capture', async () => {
+    it('one start-up line: mode and why, where records go, console capture, calls auto-scoped', async () => {
       const result = await registered('console', { LOG_POLICY_MODE: 'development' });
       const lines = result.stderr.split('\n');
       expect(lines[0]).toBe(
-        `otel-log-policy: development mode (set by LOG_POLICY_MODE=development); records to OTLP http/protobuf ${sink.url}/v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT); console not captured (LOG_POLICY_CAPTURE_CONSOLE=1 captures it); LOG_POLICY_QUIET=1 hides this line`,
+        `otel-log-policy: development mode (set by LOG_POLICY_MODE=development); records to OTLP http/protobuf ${sink.url}/v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT); console not captured (LOG_POLICY_CAPTURE_CONSOLE=1 captures it); calls auto-scoped on every websocket upgrade; LOG_POLICY_QUIET=1 hides this line`,
       );
       expect(result.stderr.match(/otel-log-policy:/g)).toHaveLength(1);
     });
