@@ -85,7 +85,10 @@ export function otlpSide(label: string, env: Record<string, string> | undefined,
       const side = policy === undefined ? bare : providerOver(policy, policy, counts);
       useGlobally(side.provider);
       const before = exportedBy(counts);
-      const { cpuMs, produced } = await measured(() => runCall(callId), () => side.flush());
+      const { cpuMs, produced } = await measured(
+        () => runCall(callId),
+        () => side.flush(),
+      );
       if (counts.failed > 0) throw new Error(`${label}: ${counts.failed} records failed to export`);
       return { cpuMs, produced, exported: exportedBy(counts) - before };
     },
@@ -115,7 +118,10 @@ export function appOnlySide(label: string): CallSide {
     label,
     call(callId) {
       useGlobally(undefined);
-      return measured(() => runCall(callId), () => {});
+      return measured(
+        () => runCall(callId),
+        () => {},
+      );
     },
   };
 }

@@ -27,20 +27,22 @@ export async function compareEmit(
   useGlobally(policy.provider);
   const call = startCall('bench-call');
   const within = options.inCall ? (fn: () => void) => call.run(fn) : (fn: () => void) => fn();
-  const loop = (logger: ReturnType<typeof policy.logger>, ops: number) => () => within(() => {
-    for (let i = 0; i < ops; i++) logger.emit(record(i));
-  });
+  const loop = (logger: ReturnType<typeof policy.logger>, ops: number) => () =>
+    within(() => {
+      for (let i = 0; i < ops; i++) logger.emit(record(i));
+    });
   const ops = 1_000;
   const policyLogger = policy.logger(scope);
   const bareLogger = bare.logger(scope);
   // Through the package's own entry point: the getLogger facade, at INFO, with the record's body and attributes.
   const facade = getLogger(scope, { provider: policy.provider });
-  const viaFacade = () => within(() => {
-    for (let i = 0; i < ops; i++) {
-      const r = record(i);
-      facade.info(String(r.body), r.attributes);
-    }
-  });
+  const viaFacade = () =>
+    within(() => {
+      for (let i = 0; i < ops; i++) {
+        const r = record(i);
+        facade.info(String(r.body), r.attributes);
+      }
+    });
   const result = await comparePair(
     { label: 'with policy', ops, run: options.via === 'facade' ? viaFacade : loop(policyLogger, ops), between: policy.flush },
     { label: 'bare SDK', ops, run: loop(bareLogger, ops), between: bare.flush },

@@ -4,9 +4,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import type { ExportResult } from '@opentelemetry/core';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import {
-  BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord,
-} from '@opentelemetry/sdk-logs';
+import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import pino from 'pino';
 import { loadPolicyConfig } from '../src/config/loadPolicyConfig.ts';
 import { LogPolicyProcessor } from '../src/pipeline/LogPolicyProcessor.ts';

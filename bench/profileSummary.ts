@@ -53,7 +53,10 @@ const visit = (n: Node, inside: boolean) => {
 };
 visit(profile.nodes[0]!, false);
 const ms = (us: number) => (us / 1000).toFixed(0).padStart(6);
-const rows = [...totals].filter(([name]) => under !== undefined || name !== '(root)').sort((a, b) => (under === undefined ? b[1][1] - a[1][1] : b[1][0] - a[1][0])).slice(0, Number(top));
+const rows = [...totals]
+  .filter(([name]) => under !== undefined || name !== '(root)')
+  .sort((a, b) => (under === undefined ? b[1][1] - a[1][1] : b[1][0] - a[1][0]))
+  .slice(0, Number(top));
 console.log(`total ${ms(total)} ms sampled${under === undefined ? '' : `; functions under ${under}`}`);
 for (const [name, [incl, self]] of rows) {
   console.log(`${((100 * (under === undefined ? self : incl)) / total).toFixed(1).padStart(5)}%  incl ${ms(incl)} ms  self ${ms(self)} ms  ${name}`);

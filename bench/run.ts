@@ -12,8 +12,20 @@ import { environment, environmentLine, markdownTable, type Row } from './report.
  * `npm run bench -- passingRecord callCost` runs only the named cases and writes nothing.
  */
 const ALL_CASES = [
-  'disabledDebug', 'belowThreshold', 'droppedInOnEmit', 'droppedVsExported', 'passingRecord',
-  'callCost', 'adoption', 'callRecords', 'stateMemory', 'leak', 'hostileKeys', 'flightRecorder', 'templates', 'retention',
+  'disabledDebug',
+  'belowThreshold',
+  'droppedInOnEmit',
+  'droppedVsExported',
+  'passingRecord',
+  'callCost',
+  'adoption',
+  'callRecords',
+  'stateMemory',
+  'leak',
+  'hostileKeys',
+  'flightRecorder',
+  'templates',
+  'retention',
 ];
 const named = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 for (const name of named) if (!ALL_CASES.includes(name)) throw new Error(`unknown bench case ${JSON.stringify(name)}; cases: ${ALL_CASES.join(', ')}`);

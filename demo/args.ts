@@ -36,20 +36,23 @@ function number(flag: string, text: string | undefined, fallback: number, check:
 }
 
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
-  const values = parseFlags(argv, {
-    calls: { type: 'string' },
-    duration: { type: 'string' },
-    rate: { type: 'string' },
-    speed: { type: 'string' },
-    'fail-call': { type: 'string' },
-    'verbose-call': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  }, USAGE);
+  const values = parseFlags(
+    argv,
+    {
+      calls: { type: 'string' },
+      duration: { type: 'string' },
+      rate: { type: 'string' },
+      speed: { type: 'string' },
+      'fail-call': { type: 'string' },
+      'verbose-call': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
   const whole = (n: number, max: number) => Number.isInteger(n) && n >= 1 && n <= max;
   const calls = number('calls', values.calls, 5, (n) => whole(n, 10_000), 'accepted: a whole number from 1 to 10000');
-  const callNumber = (flag: string, text: string | undefined) => text === undefined
-    ? undefined
-    : number(flag, text, 0, (n) => whole(n, calls), `accepted: a call number from 1 to ${calls} (--calls)`);
+  const callNumber = (flag: string, text: string | undefined) =>
+    text === undefined ? undefined : number(flag, text, 0, (n) => whole(n, calls), `accepted: a call number from 1 to ${calls} (--calls)`);
   return {
     calls,
     failCall: callNumber('fail-call', values['fail-call']),

@@ -35,11 +35,26 @@ interface CountedLogger {
 function counted(name: string, tally: { produced: number }): CountedLogger {
   const log = getLogger(name);
   return {
-    debug: (m, a, e) => { tally.produced++; log.debug(m, a, e); },
-    info: (m, a, e) => { tally.produced++; log.info(m, a, e); },
-    warn: (m, a, e) => { tally.produced++; log.warn(m, a, e); },
-    error: (m, a, e) => { tally.produced++; log.error(m, a, e); },
-    event: (n, a, m) => { tally.produced++; log.event(n, a, m); },
+    debug: (m, a, e) => {
+      tally.produced++;
+      log.debug(m, a, e);
+    },
+    info: (m, a, e) => {
+      tally.produced++;
+      log.info(m, a, e);
+    },
+    warn: (m, a, e) => {
+      tally.produced++;
+      log.warn(m, a, e);
+    },
+    error: (m, a, e) => {
+      tally.produced++;
+      log.error(m, a, e);
+    },
+    event: (n, a, m) => {
+      tally.produced++;
+      log.event(n, a, m);
+    },
   };
 }
 

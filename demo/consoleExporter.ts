@@ -40,7 +40,9 @@ export function formatRecord(record: ReadableLogRecord, virtualMs: number, color
     style('cyan', record.instrumentationScope.name.padEnd(25)),
     typeof record.body === 'string' ? record.body : valueText(record.body ?? ''),
     attributes.length > 0 ? style('dim', attributes.join(' ')) : '',
-  ].join(' ').trimEnd();
+  ]
+    .join(' ')
+    .trimEnd();
 }
 
 /**

@@ -55,22 +55,28 @@ async function main(argv: readonly string[]): Promise<number> {
   const clock = new VirtualClock();
   const endpoint = otlpEndpointFromEnv(process.env);
   const serviceName = process.env['OTEL_SERVICE_NAME']?.trim() || DEFAULT_SERVICE_NAME;
-  const telemetry = endpoint === undefined
-    ? consoleTelemetry(config, clock.now, out, process.stdout.isTTY === true)
-    : otlpTelemetry(config, clock.now, serviceName, (process.env['OTEL_TRACES_EXPORTER']?.trim() ?? '') !== '');
+  const telemetry =
+    endpoint === undefined
+      ? consoleTelemetry(config, clock.now, out, process.stdout.isTTY === true)
+      : otlpTelemetry(config, clock.now, serviceName, (process.env['OTEL_TRACES_EXPORTER']?.trim() ?? '') !== '');
 
   // Calls start a little apart and overlap: the last starts before the first is half done.
   const staggerMs = (args.duration * 1000) / (2 * args.calls);
   const totalMs = args.duration * 1000 + staggerMs * (args.calls - 1);
-  err(`demo: ${args.calls} calls of ${args.duration}s at ${args.rate} frames/s, speed ${args.speed === Infinity ? 'max' : `${args.speed}x`}, `
-    + `policy: ${modeLine(config)}, records → ${endpoint === undefined ? 'console' : `${endpoint} (service.name=${serviceName})`}`);
+  err(
+    `demo: ${args.calls} calls of ${args.duration}s at ${args.rate} frames/s, speed ${args.speed === Infinity ? 'max' : `${args.speed}x`}, ` +
+      `policy: ${modeLine(config)}, records → ${endpoint === undefined ? 'console' : `${endpoint} (service.name=${serviceName})`}`,
+  );
   for (const warning of config.warnings) err(`demo: config warning: ${warning}`);
   if (args.failCall !== undefined) {
-    err(`demo: call-${args.failCall} breaks half-way with a SERVER_ERROR; `
-      + (config.recorder === 0 ? 'set LOG_POLICY_RECORDER=200 to see its dropped records flushed before the error'
-        : config.recorderFlushSeverity <= SeverityNumber.ERROR
-          ? 'every call\'s [DSP] ERROR flushes its recorder too; LOG_POLICY_RECORDER_FLUSH_ON=SERVER_ERROR flushes only the failing call'
-          : `up to its last ${config.recorder} dropped records are flushed just before the error`));
+    err(
+      `demo: call-${args.failCall} breaks half-way with a SERVER_ERROR; ` +
+        (config.recorder === 0
+          ? 'set LOG_POLICY_RECORDER=200 to see its dropped records flushed before the error'
+          : config.recorderFlushSeverity <= SeverityNumber.ERROR
+            ? "every call's [DSP] ERROR flushes its recorder too; LOG_POLICY_RECORDER_FLUSH_ON=SERVER_ERROR flushes only the failing call"
+            : `up to its last ${config.recorder} dropped records are flushed just before the error`),
+    );
   }
   if (args.verboseCall !== undefined) err(`demo: call-${args.verboseCall} is escalated (log.policy.mode=development): development thresholds and no budget`);
 
@@ -102,7 +108,8 @@ async function main(argv: readonly string[]): Promise<number> {
     outsideProduced: 1,
     counts: telemetry.counts,
     stats: telemetry.policy.stats(),
-  })) out(line);
+  }))
+    out(line);
   if (endpoint === undefined) return 0;
   if (flushError !== undefined || telemetry.counts.failed > 0) {
     const why = flushError instanceof Error ? flushError.message : flushError === undefined ? 'the exporter reported failures' : String(flushError);

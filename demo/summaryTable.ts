@@ -18,7 +18,9 @@ function row(cells: readonly (string | number)[], widths: readonly number[]): st
 }
 
 function pairs(counts: Record<string, number>, limit: number): string {
-  const entries = Object.entries(counts).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const entries = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
   const shown = entries.slice(0, limit).map(([name, n]) => `${name} ${n}`);
   if (entries.length > limit) shown.push(`… ${entries.length - limit} more`);
   return shown.length > 0 ? shown.join(' · ') : 'none';
@@ -61,8 +63,10 @@ export function summaryTable(input: SummaryInput): string[] {
   );
   if (stats.recorder !== undefined) {
     const r = stats.recorder;
-    lines.push(`flight recorder (last ${config.recorder} per call): ${r.recorded} kept · ${r.flushed} flushed before errors (log.recorded=true) · `
-      + `${r.discarded} discarded with clean calls · ${r.evicted} pushed out by the caps`);
+    lines.push(
+      `flight recorder (last ${config.recorder} per call): ${r.recorded} kept · ${r.flushed} flushed before errors (log.recorded=true) · ` +
+        `${r.discarded} discarded with clean calls · ${r.evicted} pushed out by the caps`,
+    );
   }
   if (counts.failed > 0) lines.push(`export FAILED for ${counts.failed} records (is the collector reachable?)`);
   if (config.mode === 'production') lines.push('Run with DEBUG=0 to see development mode.');

@@ -13,7 +13,13 @@ describe('the compose stack and the collector config', () => {
     let inPorts = false;
     for (const line of compose) {
       if (/^\s*ports:\s*$/.test(line)) inPorts = true;
-      else if (inPorts && /^\s*-\s*/.test(line)) published.push(line.replace(/^\s*-\s*/, '').replace(/"/g, '').trim());
+      else if (inPorts && /^\s*-\s*/.test(line))
+        published.push(
+          line
+            .replace(/^\s*-\s*/, '')
+            .replace(/"/g, '')
+            .trim(),
+        );
       else inPorts = false;
     }
     expect(published.length).toBeGreaterThan(0);
@@ -27,16 +33,22 @@ describe('the compose stack and the collector config', () => {
       expect(text, name).not.toMatch(/env_file|password|passwd|secret|api[_-]?key|bearer/i);
       const redactor = new Redactor();
       redactor.text(text);
-      expect(Object.values(redactor.counts).reduce((a, b) => a + b, 0), name).toBe(0);
+      expect(
+        Object.values(redactor.counts).reduce((a, b) => a + b, 0),
+        name,
+      ).toBe(0);
     }
   });
 
-  test('both backends run with the e2e stack\'s flags (CORS off, 1 s flush) in compose and in the by-hand instructions', () => {
+  test("both backends run with the e2e stack's flags (CORS off, 1 s flush) in compose and in the by-hand instructions", () => {
     const compose = read('docker-compose.yml');
     // A service's block: the lines under its `  name:` line indented deeper.
     const block = (name: string) => new RegExp(`^ {2}${name}:\n((?: {4}.*\n|\n)+)`, 'm').exec(compose)?.[1] ?? '';
     const readme = read('collector/README.md');
-    for (const [name, binary] of [['victorialogs', 'victoria-logs'], ['victoriametrics', 'victoria-metrics']] as const) {
+    for (const [name, binary] of [
+      ['victorialogs', 'victoria-logs'],
+      ['victoriametrics', 'victoria-metrics'],
+    ] as const) {
       const command = block(name);
       expect(command, name).toMatch(/command:/);
       const byHand = readme.split('\n').find((line) => line.startsWith(`.cache/bin/${binary} `)) ?? '';

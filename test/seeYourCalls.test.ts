@@ -6,11 +6,11 @@ import { callLifecycleQuery, policyRecordsQuery, vmuiGraphUrl, vmuiUrl } from '.
 
 const read = (name: string) => readFileSync(new URL(`../${name}`, import.meta.url), 'utf8');
 
-test("the documented VictoriaMetrics link graphs the documented query", () => {
+test('the documented VictoriaMetrics link graphs the documented query', () => {
   expect(read('docs/see-your-calls.md')).toContain(`\n${vmuiGraphUrl('http://127.0.0.1:8428', policyRecordsQuery(), { range: '1h' })}\n`);
 });
 
-test("the documented VictoriaLogs link opens the documented call query, which filters the call id exactly", () => {
+test('the documented VictoriaLogs link opens the documented call query, which filters the call id exactly', () => {
   expect(callLifecycleQuery('call-1')).toMatch(/^call\.id:="call-1" /);
   expect(read('collector/README.md')).toContain(`\n${vmuiUrl('http://127.0.0.1:9428', callLifecycleQuery('CALL_ID'), { view: 'json', range: '24h' })}\n`);
 });

@@ -23,7 +23,8 @@ export async function startFakeModel(): Promise<{ url: string; close(): Promise<
       appended++;
       socket.send(JSON.stringify({ type: 'response.audio.delta', response_id: 'resp_1', item_id: 'item_1', delta: FRAME }));
       if (appended % 250 === 0) {
-        for (const type of ['input_audio_buffer.speech_started', 'input_audio_buffer.speech_stopped', 'input_audio_buffer.committed']) socket.send(JSON.stringify({ type, audio_start_ms: appended * FRAME_MS }));
+        for (const type of ['input_audio_buffer.speech_started', 'input_audio_buffer.speech_stopped', 'input_audio_buffer.committed'])
+          socket.send(JSON.stringify({ type, audio_start_ms: appended * FRAME_MS }));
         socket.send(JSON.stringify({ type: 'response.done', response: { id: `resp_${appended}`, status: 'completed', usage: { total_tokens: appended } } }));
       }
     });
@@ -31,10 +32,11 @@ export async function startFakeModel(): Promise<{ url: string; close(): Promise<
   await once(server, 'listening');
   return {
     url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/realtime`,
-    close: () => new Promise((resolve) => {
-      for (const client of server.clients) client.terminate();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -50,11 +52,25 @@ export async function driveCalls(url: string, calls: number, seconds: number, ta
     const callSid = `CA${tag}${String(i).padStart(6, '0')}`;
     const streamSid = `MZ${tag}${String(i).padStart(6, '0')}`;
     socket.send(JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0' }));
-    socket.send(JSON.stringify({ event: 'start', sequenceNumber: '1', start: { streamSid, callSid, accountSid: 'AC0', tracks: ['inbound'], mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 } }, streamSid }));
+    socket.send(
+      JSON.stringify({
+        event: 'start',
+        sequenceNumber: '1',
+        start: { streamSid, callSid, accountSid: 'AC0', tracks: ['inbound'], mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 } },
+        streamSid,
+      }),
+    );
     const frames = (seconds * 1000) / FRAME_MS;
     const started = performance.now();
     for (let n = 1; n <= frames; n++) {
-      socket.send(JSON.stringify({ event: 'media', sequenceNumber: String(n + 1), media: { track: 'inbound', chunk: String(n), timestamp: String(n * FRAME_MS), payload: FRAME }, streamSid }));
+      socket.send(
+        JSON.stringify({
+          event: 'media',
+          sequenceNumber: String(n + 1),
+          media: { track: 'inbound', chunk: String(n), timestamp: String(n * FRAME_MS), payload: FRAME },
+          streamSid,
+        }),
+      );
       if (n % 50 === 0) socket.send(JSON.stringify({ event: 'mark', streamSid, mark: { name: `m${n}` } }));
       // Real time: frame n leaves 20·n ms after the start, whatever the timers' drift.
       const wait = started + n * FRAME_MS - performance.now();

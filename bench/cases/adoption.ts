@@ -31,7 +31,16 @@ async function runOnce(way: Way, calls: number, seconds: number, modelUrl: strin
     execArgv: [...execArgv],
     // Console to /dev/null in every way: the terminal's cost is not the package's.
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    env: { ...process.env, ...env, PORT: '0', MODEL_URL: modelUrl, OTEL_EXPORTER_OTLP_ENDPOINT: otlpBase, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_SERVICE_NAME: 'adoption-bench' },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: '0',
+      MODEL_URL: modelUrl,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlpBase,
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_SERVICE_NAME: 'adoption-bench',
+    },
   });
   try {
     const [{ port }] = (await once(child, 'message')) as [{ port: number }];

@@ -8,12 +8,16 @@ import { fmt, row } from '../report.ts';
  * the policy says no, so the record is never built. The peer builds and batches it.
  */
 runCase(async () => {
-  const result = await compareEmit('@opentelemetry/instrumentation-pino', (i) => ({
-    severityNumber: SeverityNumber.DEBUG,
-    severityText: 'DEBUG',
-    body: 'x',
-    attributes: { name: 'app', i },
-  }), { inCall: true });
+  const result = await compareEmit(
+    '@opentelemetry/instrumentation-pino',
+    (i) => ({
+      severityNumber: SeverityNumber.DEBUG,
+      severityText: 'DEBUG',
+      body: 'x',
+      attributes: { name: 'app', i },
+    }),
+    { inCall: true },
+  );
   if (result.stats.seen !== 1) throw new Error(`below-threshold records reached onEmit: ${result.stats.seen - 1}`);
   return [
     row({

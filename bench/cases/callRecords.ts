@@ -20,16 +20,18 @@ runCase(async () => {
       for (let i = 0; i < 3; i++) calls.push(await side.call(`${m.mode}-${i}`));
       const exported = median(calls.map((c) => c.exported!));
       const produced = median(calls.map((c) => c.produced));
-      rows.push(row({
-        id: m.id,
-        case: `one 3-min call, ${m.mode}: records exported`,
-        ours: `${exported} of ${produced} produced`,
-        result: String(exported),
-        peer: `no policy: ${produced}`,
-        value: exported,
-        goal: m.goal,
-        detail: { calls },
-      }));
+      rows.push(
+        row({
+          id: m.id,
+          case: `one 3-min call, ${m.mode}: records exported`,
+          ours: `${exported} of ${produced} produced`,
+          result: String(exported),
+          peer: `no policy: ${produced}`,
+          value: exported,
+          goal: m.goal,
+          detail: { calls },
+        }),
+      );
     }
     return rows;
   } finally {

@@ -17,8 +17,20 @@ runCase(async () => {
 
   const ops = 10_000;
   const result = await comparePair(
-    { label: 'getLogger debug (disabled)', ops, run: () => { for (let i = 0; i < ops; i++) log.debug('x', { i }); } },
-    { label: 'pino debug (disabled)', ops, run: () => { for (let i = 0; i < ops; i++) p.debug({ i }, 'x'); } },
+    {
+      label: 'getLogger debug (disabled)',
+      ops,
+      run: () => {
+        for (let i = 0; i < ops; i++) log.debug('x', { i });
+      },
+    },
+    {
+      label: 'pino debug (disabled)',
+      ops,
+      run: () => {
+        for (let i = 0; i < ops; i++) p.debug({ i }, 'x');
+      },
+    },
   );
   await service.flush();
   if (service.policy!.stats().seen !== 0) throw new Error('a disabled debug call reached the processor');

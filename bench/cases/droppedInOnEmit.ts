@@ -18,24 +18,30 @@ const cases = [
 runCase(async () => {
   const rows: Row[] = [];
   for (const c of cases) {
-    const result = await compareEmit('server.session', (i) => ({
-      severityNumber: SeverityNumber.INFO,
-      severityText: 'INFO',
-      body: c.body,
-      attributes: { i },
-    }), { inCall: true, via: c.via });
+    const result = await compareEmit(
+      'server.session',
+      (i) => ({
+        severityNumber: SeverityNumber.INFO,
+        severityText: 'INFO',
+        body: c.body,
+        attributes: { i },
+      }),
+      { inCall: true, via: c.via },
+    );
     // The first record of the call passes; every other one must be dropped for this reason.
     if (result.stats.droppedByReason[c.reason] < result.stats.seen - 3) throw new Error(`${c.id}: records were not dropped by ${c.reason}: ${JSON.stringify(result.stats)}`);
-    rows.push(row({
-      id: c.id,
-      case: c.what,
-      ours: `${fmt(result.subjectNs)} ns`,
-      peer: `bare SDK ${fmt(result.peerNs)} ns`,
-      value: result.ratio,
-      unit: '×',
-      goal: { at: 'most', value: c.goal },
-      detail: { ...result },
-    }));
+    rows.push(
+      row({
+        id: c.id,
+        case: c.what,
+        ours: `${fmt(result.subjectNs)} ns`,
+        peer: `bare SDK ${fmt(result.peerNs)} ns`,
+        value: result.ratio,
+        unit: '×',
+        goal: { at: 'most', value: c.goal },
+        detail: { ...result },
+      }),
+    );
   }
   return rows;
 });

@@ -14,12 +14,16 @@ const RECORDER = { ...PRODUCTION, LOG_POLICY_RECORDER: '200' };
  * no-op: it goes through the SDK's `enabled()`, which refuses it before anything is built.
  */
 runCase(async () => {
-  const inCall = await compareEmit('server.app', (i) => ({
-    severityNumber: SeverityNumber.DEBUG,
-    severityText: 'DEBUG',
-    body: 'vad frame',
-    attributes: { i },
-  }), { inCall: true, env: RECORDER });
+  const inCall = await compareEmit(
+    'server.app',
+    (i) => ({
+      severityNumber: SeverityNumber.DEBUG,
+      severityText: 'DEBUG',
+      body: 'vad frame',
+      attributes: { i },
+    }),
+    { inCall: true, env: RECORDER },
+  );
   if ((inCall.stats.recorder?.recorded ?? 0) === 0 || inCall.stats.recorder!.recorded !== inCall.stats.dropped) {
     throw new Error(`DEBUG records in a call were not kept by the recorder: ${JSON.stringify(inCall.stats)}`);
   }
@@ -31,8 +35,21 @@ runCase(async () => {
   const bareLogger = bare.logger('server.app');
   const ops = 10_000;
   const outside = await comparePair(
-    { label: 'getLogger debug outside calls, recorder on', ops, run: () => { for (let i = 0; i < ops; i++) log.debug('x', { i }); } },
-    { label: 'bare SDK debug', ops, run: () => { for (let i = 0; i < ops; i++) bareLogger.emit({ severityNumber: SeverityNumber.DEBUG, body: 'x', attributes: { i } }); }, between: bare.flush },
+    {
+      label: 'getLogger debug outside calls, recorder on',
+      ops,
+      run: () => {
+        for (let i = 0; i < ops; i++) log.debug('x', { i });
+      },
+    },
+    {
+      label: 'bare SDK debug',
+      ops,
+      run: () => {
+        for (let i = 0; i < ops; i++) bareLogger.emit({ severityNumber: SeverityNumber.DEBUG, body: 'x', attributes: { i } });
+      },
+      between: bare.flush,
+    },
   );
   if (service.policy!.stats().seen !== 0) throw new Error('a DEBUG record outside calls was built with the recorder on');
   await Promise.all([service.shutdown(), bare.shutdown()]);

@@ -21,7 +21,14 @@ runCase(async () => {
   const once = new OncePerCall();
   const keys = QUICK ? 100_000 : 1_000_000;
   const warm = startCall('warm');
-  warm.run(() => { for (let i = 0; i < 1_000; i++) { rl.every(`w${i}`, 5); once.once(`w${i}`); app.info(`[W${i}] x`); app.error(`[W${i}] x`); } });
+  warm.run(() => {
+    for (let i = 0; i < 1_000; i++) {
+      rl.every(`w${i}`, 5);
+      once.once(`w${i}`);
+      app.info(`[W${i}] x`);
+      app.error(`[W${i}] x`);
+    }
+  });
   warm.end();
   await service.flush();
   const before = settledHeap();

@@ -26,7 +26,14 @@ function big(n: number): string {
   return head + 'x'.repeat(n - head.length);
 }
 
-async function measure(id: string, what: string, limit: number, goalText: string, n: number, run: (log: ReturnType<LoggerProvider['getLogger']>) => void | Promise<void>): Promise<Row> {
+async function measure(
+  id: string,
+  what: string,
+  limit: number,
+  goalText: string,
+  n: number,
+  run: (log: ReturnType<LoggerProvider['getLogger']>) => void | Promise<void>,
+): Promise<Row> {
   const [policy] = logPolicyProcessors({ config: loadPolicyConfig(PRODUCTION), exporter: new DiscardExporter() });
   const provider = new LoggerProvider({ processors: [policy] });
   useGlobally(provider);
@@ -54,30 +61,58 @@ async function measure(id: string, what: string, limit: number, goalText: string
 runCase(async () => {
   const rows: Row[] = [];
   const keys = 1_100;
-  rows.push(await measure('retain-tags', `${keys.toLocaleString('en')} INFO bodies of ${BIG / 1024} KiB, each with its own [MEDIA_STREAM_TAG_n]`, 8 * MIB, '<= 8 MiB (the key cache keeps 1,024 short keys)', keys, (log) => {
-    for (let i = 0; i < keys; i++) log.emit({ severityNumber: SeverityNumber.INFO, body: `[MEDIA_STREAM_TAG_${i}] ${big(BIG)}` });
-  }));
-  rows.push(await measure('retain-log-key', `1,000 records whose log.key is ${BIG / 1024} KiB`, 8 * MIB, '<= 8 MiB', 1_000, (log) => {
-    for (let i = 0; i < 1_000; i++) log.emit({ severityNumber: SeverityNumber.INFO, body: 'keyed', attributes: { 'log.key': `K${i}_${big(BIG)}` } });
-  }));
-  rows.push(await measure('retain-event-name', `1,000 records whose event name is ${BIG / 1024} KiB`, 8 * MIB, '<= 8 MiB', 1_000, (log) => {
-    for (let i = 0; i < 1_000; i++) log.emit({ severityNumber: SeverityNumber.INFO, body: 'event', eventName: `E${i}_${big(BIG)}` });
-  }));
-  rows.push(await measure('retain-error-groups', `1,000 open calls, one ERROR each with a ${BIG / 1024} KiB message and no key`, 8 * MIB, '<= 8 MiB', 1_000, (log) => {
-    for (let i = 0; i < 1_000; i++) log.emit({ severityNumber: SeverityNumber.ERROR, body: `failed ${big(BIG)}`, attributes: { 'call.id': `err-${i}` } });
-  }));
+  rows.push(
+    await measure(
+      'retain-tags',
+      `${keys.toLocaleString('en')} INFO bodies of ${BIG / 1024} KiB, each with its own [MEDIA_STREAM_TAG_n]`,
+      8 * MIB,
+      '<= 8 MiB (the key cache keeps 1,024 short keys)',
+      keys,
+      (log) => {
+        for (let i = 0; i < keys; i++) log.emit({ severityNumber: SeverityNumber.INFO, body: `[MEDIA_STREAM_TAG_${i}] ${big(BIG)}` });
+      },
+    ),
+  );
+  rows.push(
+    await measure('retain-log-key', `1,000 records whose log.key is ${BIG / 1024} KiB`, 8 * MIB, '<= 8 MiB', 1_000, (log) => {
+      for (let i = 0; i < 1_000; i++) log.emit({ severityNumber: SeverityNumber.INFO, body: 'keyed', attributes: { 'log.key': `K${i}_${big(BIG)}` } });
+    }),
+  );
+  rows.push(
+    await measure('retain-event-name', `1,000 records whose event name is ${BIG / 1024} KiB`, 8 * MIB, '<= 8 MiB', 1_000, (log) => {
+      for (let i = 0; i < 1_000; i++) log.emit({ severityNumber: SeverityNumber.INFO, body: 'event', eventName: `E${i}_${big(BIG)}` });
+    }),
+  );
+  rows.push(
+    await measure('retain-error-groups', `1,000 open calls, one ERROR each with a ${BIG / 1024} KiB message and no key`, 8 * MIB, '<= 8 MiB', 1_000, (log) => {
+      for (let i = 0; i < 1_000; i++) log.emit({ severityNumber: SeverityNumber.ERROR, body: `failed ${big(BIG)}`, attributes: { 'call.id': `err-${i}` } });
+    }),
+  );
   const perCall = 4 * 1024;
-  rows.push(await measure('retain-start-call-ids', `${CALLS.toLocaleString('en')} never-ended calls started with 16 KiB ids`, CALLS * perCall, '<= 4 KiB per open call', CALLS, () => {
-    for (let i = 0; i < CALLS; i++) startCall(`wss://voice.example/media/${big(URL_CHARS)}`);
-  }));
-  rows.push(await measure('retain-record-call-ids', `${CALLS.toLocaleString('en')} calls named by a 16 KiB call.id attribute`, CALLS * perCall, '<= 4 KiB per open call', CALLS, (log) => {
-    for (let i = 0; i < CALLS; i++) log.emit({ severityNumber: SeverityNumber.INFO, body: 'media', attributes: { 'call.id': `wss://voice.example/media/${big(URL_CHARS)}` } });
-  }));
-  rows.push(await measure('retain-sliced-call-ids', `${CALLS.toLocaleString('en')} calls whose 34-character id is sliced from a 16 KiB URL`, CALLS * perCall, '<= 4 KiB per open call', CALLS, (log) => {
-    for (let i = 0; i < CALLS; i++) {
-      const url = `/media/CA${String(i).padStart(32, '0')}?token=${big(URL_CHARS)}`;
-      log.emit({ severityNumber: SeverityNumber.INFO, body: 'media', attributes: { 'call.id': url.slice(7, 41) } });
-    }
-  }));
+  rows.push(
+    await measure('retain-start-call-ids', `${CALLS.toLocaleString('en')} never-ended calls started with 16 KiB ids`, CALLS * perCall, '<= 4 KiB per open call', CALLS, () => {
+      for (let i = 0; i < CALLS; i++) startCall(`wss://voice.example/media/${big(URL_CHARS)}`);
+    }),
+  );
+  rows.push(
+    await measure('retain-record-call-ids', `${CALLS.toLocaleString('en')} calls named by a 16 KiB call.id attribute`, CALLS * perCall, '<= 4 KiB per open call', CALLS, (log) => {
+      for (let i = 0; i < CALLS; i++) log.emit({ severityNumber: SeverityNumber.INFO, body: 'media', attributes: { 'call.id': `wss://voice.example/media/${big(URL_CHARS)}` } });
+    }),
+  );
+  rows.push(
+    await measure(
+      'retain-sliced-call-ids',
+      `${CALLS.toLocaleString('en')} calls whose 34-character id is sliced from a 16 KiB URL`,
+      CALLS * perCall,
+      '<= 4 KiB per open call',
+      CALLS,
+      (log) => {
+        for (let i = 0; i < CALLS; i++) {
+          const url = `/media/CA${String(i).padStart(32, '0')}?token=${big(URL_CHARS)}`;
+          log.emit({ severityNumber: SeverityNumber.INFO, body: 'media', attributes: { 'call.id': url.slice(7, 41) } });
+        }
+      },
+    ),
+  );
   return rows;
 });

@@ -22,7 +22,17 @@ const FRAME = (i: number): LogRecord => ({
 function bareSide(record: (i: number) => LogRecord, ops: number) {
   const bare = pipeline(undefined);
   const logger = bare.logger('server.session');
-  return { bare, side: { label: 'bare SDK', ops, run: () => { for (let i = 0; i < ops; i++) logger.emit(record(i)); }, between: bare.flush } };
+  return {
+    bare,
+    side: {
+      label: 'bare SDK',
+      ops,
+      run: () => {
+        for (let i = 0; i < ops; i++) logger.emit(record(i));
+      },
+      between: bare.flush,
+    },
+  };
 }
 
 runCase(async () => {
@@ -36,35 +46,45 @@ runCase(async () => {
     const { bare, side } = bareSide((i) => ({ ...FRAME(i), body: c.text(i) }), ops);
     let sink = 0;
     const result = await comparePair(
-      { label: 'templateOf', ops, run: () => { for (let i = 0; i < ops; i++) sink += templateOf(c.text(i)).length; } },
+      {
+        label: 'templateOf',
+        ops,
+        run: () => {
+          for (let i = 0; i < ops; i++) sink += templateOf(c.text(i)).length;
+        },
+      },
       side,
     );
     if (sink === 0) throw new Error('templateOf returned nothing');
     await bare.shutdown();
-    rows.push(row({
-      id: c.id,
-      case: c.what,
-      ours: `${fmt(result.subjectNs)} ns`,
-      peer: `bare SDK emit ${fmt(result.peerNs)} ns`,
-      value: result.ratio,
-      unit: '×',
-      goal: { at: 'most', value: c.goal },
-      detail: { ...result },
-    }));
+    rows.push(
+      row({
+        id: c.id,
+        case: c.what,
+        ours: `${fmt(result.subjectNs)} ns`,
+        peer: `bare SDK emit ${fmt(result.peerNs)} ns`,
+        value: result.ratio,
+        unit: '×',
+        goal: { at: 'most', value: c.goal },
+        detail: { ...result },
+      }),
+    );
   }
 
   const drop = await compareEmit('server.session', FRAME, { inCall: true });
   // A few pass (the first 3, then one per 10 s within the template's share); the rest are template drops.
   if (drop.stats.droppedByReason.template < drop.stats.seen - 100) throw new Error(`records were not dropped by the template limit: ${JSON.stringify(drop.stats)}`);
-  rows.push(row({
-    id: 'template-drop',
-    case: 'keyless per-frame record dropped by the template limit in `onEmit`',
-    ours: `${fmt(drop.subjectNs)} ns`,
-    peer: `bare SDK ${fmt(drop.peerNs)} ns`,
-    value: drop.ratio,
-    unit: '×',
-    goal: { at: 'most', value: 0.5 },
-    detail: { ...drop },
-  }));
+  rows.push(
+    row({
+      id: 'template-drop',
+      case: 'keyless per-frame record dropped by the template limit in `onEmit`',
+      ours: `${fmt(drop.subjectNs)} ns`,
+      peer: `bare SDK ${fmt(drop.peerNs)} ns`,
+      value: drop.ratio,
+      unit: '×',
+      goal: { at: 'most', value: 0.5 },
+      detail: { ...drop },
+    }),
+  );
   return rows;
 });

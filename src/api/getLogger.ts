@@ -126,7 +126,15 @@ class FacadeLogger implements PolicyLogger {
           return;
         }
         // A getter: the SDK reads it only after enabled() said yes, so a record not built costs no sanitizing.
-        otel.emit({ severityNumber, severityText, body, get attributes() { return safeAttributes(attributes); }, exception: safeException(exception) });
+        otel.emit({
+          severityNumber,
+          severityText,
+          body,
+          get attributes() {
+            return safeAttributes(attributes);
+          },
+          exception: safeException(exception),
+        });
       };
     }
     // pino's other half: what the rules drop is decided here, so the SDK never builds the record.
@@ -139,7 +147,15 @@ class FacadeLogger implements PolicyLogger {
       if (exception === undefined && typeof body === 'string' && !judge.prejudge(name, severityNumber, body, attributes)) return;
       try {
         // A getter: the SDK reads it only after enabled() said yes, so a record not built costs no sanitizing.
-        otel.emit({ severityNumber, severityText, body, get attributes() { return safeAttributes(attributes); }, exception: safeException(exception) });
+        otel.emit({
+          severityNumber,
+          severityText,
+          body,
+          get attributes() {
+            return safeAttributes(attributes);
+          },
+          exception: safeException(exception),
+        });
       } finally {
         judge.settle();
       }

@@ -35,7 +35,13 @@ class GuardedLogger implements Logger {
     const attributes = record.attributes;
     try {
       // A getter, so a record the policy refuses (enabled() is asked first) costs no sanitizing.
-      this.inner.emit({ ...record, get attributes() { return safeAttributes(attributes); }, exception: safeException(record.exception) });
+      this.inner.emit({
+        ...record,
+        get attributes() {
+          return safeAttributes(attributes);
+        },
+        exception: safeException(record.exception),
+      });
     } catch {
       // The record is lost; the bridge and the app go on.
     }

@@ -89,7 +89,8 @@ export class WsCallsInstrumentation extends InstrumentationBase<CallsOptions> {
         (exports: unknown) => {
           const server = serverClassOf(exports);
           // ESM and CommonJS share the class: whichever loads second finds it wrapped.
-          if (server !== undefined && !isWrapped(server.prototype.handleUpgrade)) this._wrap(server.prototype, 'handleUpgrade', (original: HandleUpgrade) => this.wrapUpgrade(original));
+          if (server !== undefined && !isWrapped(server.prototype.handleUpgrade))
+            this._wrap(server.prototype, 'handleUpgrade', (original: HandleUpgrade) => this.wrapUpgrade(original));
           return exports;
         },
         (exports: unknown) => {

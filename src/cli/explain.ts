@@ -28,14 +28,18 @@ function takeCallId(argv: readonly string[]): { rest: string[]; callId: string |
 /** `explain`: the effective policy, and optionally the fate of one hypothetical record. */
 export const explain: Command = (argv, env, out) => {
   const { rest, callId } = takeCallId(argv);
-  const values = parseFlags(rest, {
-    logger: { type: 'string' },
-    level: { type: 'string' },
-    key: { type: 'string' },
-    line: { type: 'string' },
-    call: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  }, EXPLAIN_USAGE);
+  const values = parseFlags(
+    rest,
+    {
+      logger: { type: 'string' },
+      level: { type: 'string' },
+      key: { type: 'string' },
+      line: { type: 'string' },
+      call: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    EXPLAIN_USAGE,
+  );
   if (values.help === true) {
     out(EXPLAIN_USAGE);
     return 0;

@@ -26,12 +26,11 @@ export function ruleLabel(config: PolicyConfig, rule: { logger: string; level: n
 
 function recorderLine(config: PolicyConfig): string {
   if (config.recorder === 0) return 'off (LOG_POLICY_RECORDER=200 keeps the last 200 dropped records of each call, sent if the call fails)';
-  const on = [
-    ...(config.recorderFlushSeverity <= SeverityNumber.FATAL ? [`${levelLabel(config.recorderFlushSeverity)} and above`] : []),
-    ...config.recorderFlushKeys,
-  ];
-  return `the last ${config.recorder} dropped records of each call, at most ${formatSize(config.recorderBytes)} a call and `
-    + `${formatSize(config.recorderTotalBytes)} in all; sent before ${on.join(' or ')}, discarded at a clean CALL_END`;
+  const on = [...(config.recorderFlushSeverity <= SeverityNumber.FATAL ? [`${levelLabel(config.recorderFlushSeverity)} and above`] : []), ...config.recorderFlushKeys];
+  return (
+    `the last ${config.recorder} dropped records of each call, at most ${formatSize(config.recorderBytes)} a call and ` +
+    `${formatSize(config.recorderTotalBytes)} in all; sent before ${on.join(' or ')}, discarded at a clean CALL_END`
+  );
 }
 
 /** Which exporters the policy's records go to, and which variable chose them. */
@@ -49,7 +48,10 @@ export function describePolicy(config: PolicyConfig, env: Env): string[] {
   const whence = (value: number, fallback: number, variables: string) => (value === fallback ? `${config.mode} default` : `set by ${variables}`);
   const lines = [
     field('mode', `${config.mode} (${modeReason(config)})`),
-    field('base level', `${levelLabel(config.baseLevel)} (${whence(config.baseLevel, defaults.base, 'LOG_POLICY_LEVEL or a bare level in LOG_POLICY_LEVELS')}): loggers no rule below covers`),
+    field(
+      'base level',
+      `${levelLabel(config.baseLevel)} (${whence(config.baseLevel, defaults.base, 'LOG_POLICY_LEVEL or a bare level in LOG_POLICY_LEVELS')}): loggers no rule below covers`,
+    ),
     field('noisy level', `${levelLabel(config.noisyLevel)} (${whence(config.noisyLevel, defaults.noisy, 'LOG_POLICY_NOISY_LEVEL')})`),
     field('noisy modules', listOr(config.noisyModules, 'none')),
     field('logger levels', 'the most specific rule wins; a rule covers its name and names below it (. : /)'),
@@ -65,26 +67,52 @@ export function describePolicy(config: PolicyConfig, env: Env): string[] {
     field('always pass', 'WARN and above pass every logger threshold'),
     field('macro events', `${listOr(config.macroEvents, 'none')}: pass at INFO whatever their logger's level`),
     field('DEBUG_TX', config.debugTx ? 'on: TX_* keys pass down to DEBUG' : 'off (DEBUG_TX=1 lets TX_* keys pass down to DEBUG)'),
-    field('rate limits', `${listOr([...config.rateLimits].map(([key, ms]) => `${key} ${durationLabel(ms)}`), 'none')} (per key, per call: one record per interval)`),
+    field(
+      'rate limits',
+      `${listOr(
+        [...config.rateLimits].map(([key, ms]) => `${key} ${durationLabel(ms)}`),
+        'none',
+      )} (per key, per call: one record per interval)`,
+    ),
     field('once per call', listOr(config.onceKeys, 'none')),
     field('repeat errors', `the first ERROR of a group passes; repeats within ${durationLabel(config.errorRepeatMs)} are dropped, then one passes as WARN with log.repeat_count`),
-    field('template limit', config.templateLimit === undefined
-      ? 'off (LOG_POLICY_TEMPLATE_LIMIT=3/10s: a key or message template passes 3 times, then once per 10 s)'
-      : `a key or message template passes ${config.templateLimit.burst} times, then once per ${durationLabel(config.templateLimit.intervalMs)} with log.suppressed_count `
-        + '(per call, per process outside calls; keys with a once-key or rate limit, macro events and ERROR exempt)'),
+    field(
+      'template limit',
+      config.templateLimit === undefined
+        ? 'off (LOG_POLICY_TEMPLATE_LIMIT=3/10s: a key or message template passes 3 times, then once per 10 s)'
+        : `a key or message template passes ${config.templateLimit.burst} times, then once per ${durationLabel(config.templateLimit.intervalMs)} with log.suppressed_count ` +
+            '(per call, per process outside calls; keys with a once-key or rate limit, macro events and ERROR exempt)',
+    ),
     field('call budget', config.callBudget === 0 ? 'unlimited' : `${config.callBudget} INFO-and-below records per call (macro events, WARN and ERROR exempt)`),
-    ...(config.callBudget === 0 ? [] : [
-      field('budget share', config.templateShare === 100 ? 'none (one template may spend the whole budget)' : `one key or template may spend ${config.templateShare}% of the budget (LOG_POLICY_TEMPLATE_SHARE)`),
-      field('call tail', tail === 0 ? 'off (LOG_POLICY_CALL_TAIL=0)'
-        : `the last ${tail} records past the budget are kept and sent just before CALL_END (LOG_POLICY_CALL_TAIL, at most half the budget)`),
-    ]),
+    ...(config.callBudget === 0
+      ? []
+      : [
+          field(
+            'budget share',
+            config.templateShare === 100
+              ? 'none (one template may spend the whole budget)'
+              : `one key or template may spend ${config.templateShare}% of the budget (LOG_POLICY_TEMPLATE_SHARE)`,
+          ),
+          field(
+            'call tail',
+            tail === 0
+              ? 'off (LOG_POLICY_CALL_TAIL=0)'
+              : `the last ${tail} records past the budget are kept and sent just before CALL_END (LOG_POLICY_CALL_TAIL, at most half the budget)`,
+          ),
+        ]),
     field('call TTL', `${durationLabel(config.callTtlMs)} (state of a call that never ends is freed after this)`),
     field('caps', `${config.maxCalls} open calls, ${config.maxKeysPerCall} keys per call`),
     field('recorder', recorderLine(config)),
-    field('verbose calls', `${listOr(config.verboseCalls, 'none')} (LOG_POLICY_VERBOSE_CALLS; also escalated at run time: `
-      + `startCall(id, { '${ESCALATION_ATTRIBUTE}': 'development' }) or baggage ${ESCALATION_BAGGAGE}=1)`),
+    field(
+      'verbose calls',
+      `${listOr(config.verboseCalls, 'none')} (LOG_POLICY_VERBOSE_CALLS; also escalated at run time: ` +
+        `startCall(id, { '${ESCALATION_ATTRIBUTE}': 'development' }) or baggage ${ESCALATION_BAGGAGE}=1)`,
+    ),
     field('log exporters', exportersLine(exporters)),
-    field('OTLP endpoint', target === undefined ? 'none set (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)' : `${target.url} (from ${target.variable}=${target.value})`),
+    field(
+      'OTLP endpoint',
+      target === undefined ? 'none set (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)' : `${target.url} (from ${target.variable}=${target.value})`,
+    ),
   );
   if (batch.length > 0) lines.push(field('batch', `${batch.join(', ')} (OTEL_BLRP_*)`));
   const warnings = [...config.warnings, ...exporters.warnings];

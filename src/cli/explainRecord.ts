@@ -67,9 +67,14 @@ export function explainRecord(config: PolicyConfig, question: RecordQuestion): s
   const level = levelLabel(severity);
   const lines = [field('record', `logger=${question.logger} level=${level}${key === undefined ? '' : ` key=${key}`}, ${question.inCall ? 'inside a call' : 'outside any call'}`)];
   if (question.line !== undefined) {
-    lines.push(field('template', template === undefined
-      ? `none: the key ${key} stands for the line (log.key, event name or leading [TAG])`
-      : `"${template}" (log.template: the line's key, numbers, ids and quoted strings replaced)`));
+    lines.push(
+      field(
+        'template',
+        template === undefined
+          ? `none: the key ${key} stands for the line (log.key, event name or leading [TAG])`
+          : `"${template}" (log.template: the line's key, numbers, ids and quoted strings replaced)`,
+      ),
+    );
   }
 
   // Threshold: the decision is threshold(); the rest says which directive and exemption it used.
@@ -85,8 +90,9 @@ export function explainRecord(config: PolicyConfig, question: RecordQuestion): s
   else if (passesThreshold) how = `${level} < ${levelLabel(loggerLevel)}, but DEBUG_TX=1 lets TX_* keys pass down to DEBUG`;
   else {
     const effective = policy.effectiveThreshold(loggerLevel, facts.isMacro, isTx);
-    how = `${level} < ${levelLabel(effective)}${effective < loggerLevel ? ` (exemption applied: ${levelLabel(loggerLevel)} lowered to ${levelLabel(effective)})` : ''}: dropped; `
-      + 'getLogger() methods at this level are no-ops, so the record is never built';
+    how =
+      `${level} < ${levelLabel(effective)}${effective < loggerLevel ? ` (exemption applied: ${levelLabel(loggerLevel)} lowered to ${levelLabel(effective)})` : ''}: dropped; ` +
+      'getLogger() methods at this level are no-ops, so the record is never built';
   }
   lines.push(field('threshold', `${levelLabel(loggerLevel)} for "${question.logger}", from ${from}; ${how}`));
   if (!passesThreshold) {
@@ -100,8 +106,11 @@ export function explainRecord(config: PolicyConfig, question: RecordQuestion): s
   const scope = question.inCall ? 'call' : 'process (records outside calls share one state)';
   if (severity >= SeverityNumber.ERROR) {
     lines.push(
-      field('error repeats', `group "${facts.errorGroup}"${key === undefined ? ' (no key: the logger and the exception type or message)' : ' (its key)'}: `
-        + `the first passes, repeats within ${durationLabel(config.errorRepeatMs)} are dropped, then one passes as WARN with the count`),
+      field(
+        'error repeats',
+        `group "${facts.errorGroup}"${key === undefined ? ' (no key: the logger and the exception type or message)' : ' (its key)'}: ` +
+          `the first passes, repeats within ${durationLabel(config.errorRepeatMs)} are dropped, then one passes as WARN with the count`,
+      ),
       field('other rules', 'ERROR and above are governed by the repeat rule alone (no once-key, rate limit or budget)'),
     );
   } else {
@@ -142,16 +151,22 @@ export function explainRecord(config: PolicyConfig, question: RecordQuestion): s
     }
     lines.push(field('  then', `record ${n} right after: ${verdictText(verdict)}`));
   }
-  const interval = severity >= SeverityNumber.ERROR ? config.errorRepeatMs : rateMs ?? limit?.intervalMs;
+  const interval = severity >= SeverityNumber.ERROR ? config.errorRepeatMs : (rateMs ?? limit?.intervalMs);
   if (interval !== undefined) lines.push(field('  then', `one ${durationLabel(interval)} after the first: ${verdictText(decide(facts, state, interval + 1, policy))}`));
   if (severity < SeverityNumber.ERROR && budgeted(facts, state, config.callBudget)) {
     const spent = new CallState(facts.callId, 0, new KeyBudget(config.maxKeysPerCall, config.maxTrackedKeys));
     spent.budgetUsed = policy.liveBudget;
     const verdict = decide(facts, spent, 0, policy);
-    const text = verdict.kind === 'drop' && verdict.reason === 'budget' && policy.tail > 0
-      ? `HELD in the call's tail: the last ${policy.tail} such records are sent just before CALL_END, older ones DROPPED by budget`
-      : verdictText(verdict);
-    lines.push(field('  then', `once the call has used ${policy.tail > 0 ? `the ${policy.liveBudget} of its budget of ${config.callBudget} not kept for its tail` : `its budget of ${config.callBudget}`}: ${text}`));
+    const text =
+      verdict.kind === 'drop' && verdict.reason === 'budget' && policy.tail > 0
+        ? `HELD in the call's tail: the last ${policy.tail} such records are sent just before CALL_END, older ones DROPPED by budget`
+        : verdictText(verdict);
+    lines.push(
+      field(
+        '  then',
+        `once the call has used ${policy.tail > 0 ? `the ${policy.liveBudget} of its budget of ${config.callBudget} not kept for its tail` : `its budget of ${config.callBudget}`}: ${text}`,
+      ),
+    );
   }
   return lines;
 }

@@ -2,9 +2,7 @@ import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
 /** What the ReDoS checker said of one pattern. */
-export type BacktrackingVerdict =
-  | { safe: true }
-  | { safe: false; reason: string };
+export type BacktrackingVerdict = { safe: true } | { safe: false; reason: string };
 
 /** Start-up waits at most this long for the checker; a pattern it cannot clear in time is refused. */
 const CHECK_TIMEOUT_MS = 20_000;

@@ -26,7 +26,11 @@ function callPaths(env: Env): string[] {
   const paths = list(value);
   for (const path of paths) {
     if (!PATH_GLOB.test(path)) {
-      throw new LogPolicyConfigError(variable, value, `"${path}" is not a path; accepted: a comma list of URL paths starting with /, * matching within a segment and ** across segments (e.g. /media,/streams/*)`);
+      throw new LogPolicyConfigError(
+        variable,
+        value,
+        `"${path}" is not a path; accepted: a comma list of URL paths starting with /, * matching within a segment and ** across segments (e.g. /media,/streams/*)`,
+      );
     }
   }
   return paths;

@@ -1,14 +1,22 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import type { PolicyMode } from './policyConfig.ts';
 
-export const MACRO_EVENTS = Object.freeze([
-  'BOOT', 'CALL_START', 'REALTIME', 'CREATE_APPT', 'DSP', 'WEBHOOK_CLOSE', 'CALL_END', 'SERVER_ERROR',
-] as const);
+export const MACRO_EVENTS = Object.freeze(['BOOT', 'CALL_START', 'REALTIME', 'CREATE_APPT', 'DSP', 'WEBHOOK_CLOSE', 'CALL_END', 'SERVER_ERROR'] as const);
 
 /** The seed's six noisy modules, plus Node's usual chatty clients. */
 export const DEFAULT_NOISY_MODULES = Object.freeze([
-  'server.media_ws_ai', 'server.services.audio_dsp', 'websockets', 'urllib3', 'httpx', 'openai',
-  'ws', 'undici', 'axios', 'socket.io', 'engine.io', 'grpc',
+  'server.media_ws_ai',
+  'server.services.audio_dsp',
+  'websockets',
+  'urllib3',
+  'httpx',
+  'openai',
+  'ws',
+  'undici',
+  'axios',
+  'socket.io',
+  'engine.io',
+  'grpc',
 ]);
 
 export const DEFAULT_RATE_LIMITS = 'AUDIO_DELTA=10s,RMS=10s,TX_SLOW=5s,AUDIO_DRAIN=5s';

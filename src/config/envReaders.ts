@@ -22,7 +22,10 @@ export function read(env: Env, variable: string): string | undefined {
 }
 
 export function list(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 /**

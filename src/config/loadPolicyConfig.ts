@@ -8,8 +8,25 @@ import { formatSize, SIZE_FORMS } from './sizes.ts';
 import type { PolicyConfig, PolicyMode, TemplateLimit } from './policyConfig.ts';
 import { parseRedactPattern } from './redactPattern.ts';
 import {
-  DEFAULT_CALL_TAIL, DEFAULT_CALL_TTL, DEFAULT_TEMPLATE_SHARE, DEFAULT_ERROR_REPEAT, DEFAULT_MAX_ATTRIBUTE, DEFAULT_MAX_BODY, DEFAULT_MAX_CALLS, DEFAULT_MAX_EXPORT_BYTES, DEFAULT_RETRY_BUFFER, DEFAULT_MAX_KEYS_PER_CALL, DEFAULT_MAX_TRACKED_KEYS, DEFAULT_NOISY_MODULES,
-  DEFAULT_ONCE_KEYS, DEFAULT_RATE_LIMITS, DEFAULT_RECORDER_BYTES, DEFAULT_RECORDER_FLUSH_ON, DEFAULT_RECORDER_TOTAL_BYTES, MACRO_EVENTS, MODE_DEFAULTS,
+  DEFAULT_CALL_TAIL,
+  DEFAULT_CALL_TTL,
+  DEFAULT_TEMPLATE_SHARE,
+  DEFAULT_ERROR_REPEAT,
+  DEFAULT_MAX_ATTRIBUTE,
+  DEFAULT_MAX_BODY,
+  DEFAULT_MAX_CALLS,
+  DEFAULT_MAX_EXPORT_BYTES,
+  DEFAULT_RETRY_BUFFER,
+  DEFAULT_MAX_KEYS_PER_CALL,
+  DEFAULT_MAX_TRACKED_KEYS,
+  DEFAULT_NOISY_MODULES,
+  DEFAULT_ONCE_KEYS,
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_RECORDER_BYTES,
+  DEFAULT_RECORDER_FLUSH_ON,
+  DEFAULT_RECORDER_TOTAL_BYTES,
+  MACRO_EVENTS,
+  MODE_DEFAULTS,
 } from './defaults.ts';
 
 function mode(env: Env, warnings: string[]): { mode: PolicyMode; source: string } {
@@ -69,7 +86,12 @@ function rateLimits(env: Env): Map<string, number> {
     }
     limits.set(key('LOG_POLICY_RATE_LIMITS', value, item.slice(0, eq).trim()), ms);
   }
-  distinct('LOG_POLICY_RATE_LIMITS', value, list(value).map((item) => item.slice(0, item.indexOf('=')).trim()), 'key');
+  distinct(
+    'LOG_POLICY_RATE_LIMITS',
+    value,
+    list(value).map((item) => item.slice(0, item.indexOf('=')).trim()),
+    'key',
+  );
   return limits;
 }
 
@@ -81,7 +103,11 @@ function templateLimit(env: Env, fallback: string): TemplateLimit | undefined {
   const burst = slash < 0 ? undefined : value.slice(0, slash).trim();
   const intervalMs = slash < 0 ? undefined : parseDuration(value.slice(slash + 1));
   if (burst === undefined || !/^\d{1,6}$/.test(burst) || Number(burst) < 1 || intervalMs === undefined) {
-    throw new LogPolicyConfigError('LOG_POLICY_TEMPLATE_LIMIT', value, `accepted: COUNT/duration (a whole number from 1 to 999999, then ${DURATION_FORMS}), e.g. 3/10s; or 0 or none (off)`);
+    throw new LogPolicyConfigError(
+      'LOG_POLICY_TEMPLATE_LIMIT',
+      value,
+      `accepted: COUNT/duration (a whole number from 1 to 999999, then ${DURATION_FORMS}), e.g. 3/10s; or 0 or none (off)`,
+    );
   }
   return Object.freeze({ burst: Number(burst), intervalMs });
 }
@@ -123,8 +149,11 @@ function recorderBytes(env: Env): { perCall: number; total: number } {
     if (perCallText !== undefined) {
       throw new LogPolicyConfigError('LOG_POLICY_RECORDER_BYTES', perCallText, `accepted: ${SIZE_FORMS}, at most LOG_POLICY_RECORDER_TOTAL_BYTES (${formatSize(total)})`);
     }
-    throw new LogPolicyConfigError('LOG_POLICY_RECORDER_TOTAL_BYTES', read(env, 'LOG_POLICY_RECORDER_TOTAL_BYTES')!,
-      `accepted: ${SIZE_FORMS}, at least LOG_POLICY_RECORDER_BYTES (${formatSize(perCall)}, the default)`);
+    throw new LogPolicyConfigError(
+      'LOG_POLICY_RECORDER_TOTAL_BYTES',
+      read(env, 'LOG_POLICY_RECORDER_TOTAL_BYTES')!,
+      `accepted: ${SIZE_FORMS}, at least LOG_POLICY_RECORDER_BYTES (${formatSize(perCall)}, the default)`,
+    );
   }
   return { perCall, total };
 }
@@ -136,12 +165,22 @@ function recorderFlushOn(env: Env): { severity: number; keys: Set<string> } {
   const keys = new Set<string>();
   const items = list(value);
   // Levels are case-blind (error = ERROR), keys are not.
-  distinct('LOG_POLICY_RECORDER_FLUSH_ON', value, items.map((item) => (/^(?:error|fatal)$/i.test(item) ? item.toLowerCase() : item)), 'entry');
+  distinct(
+    'LOG_POLICY_RECORDER_FLUSH_ON',
+    value,
+    items.map((item) => (/^(?:error|fatal)$/i.test(item) ? item.toLowerCase() : item)),
+    'entry',
+  );
   for (const item of items) {
     const lower = item.toLowerCase();
     if (lower === 'error' || lower === 'fatal') severity = Math.min(severity, parseLevel(lower)!);
     else if (KEY.test(item)) keys.add(item);
-    else throw new LogPolicyConfigError('LOG_POLICY_RECORDER_FLUSH_ON', value, `"${item}" is neither a level nor a key; accepted: a comma list of error, fatal and keys such as SERVER_ERROR`);
+    else
+      throw new LogPolicyConfigError(
+        'LOG_POLICY_RECORDER_FLUSH_ON',
+        value,
+        `"${item}" is neither a level nor a key; accepted: a comma list of error, fatal and keys such as SERVER_ERROR`,
+      );
   }
   if (severity === Number.POSITIVE_INFINITY && keys.size === 0) {
     throw new LogPolicyConfigError('LOG_POLICY_RECORDER_FLUSH_ON', value, 'accepted: a comma list of error, fatal and keys such as SERVER_ERROR');
@@ -153,7 +192,8 @@ function verboseCalls(env: Env): Set<string> {
   const value = read(env, 'LOG_POLICY_VERBOSE_CALLS');
   if (value === undefined) return new Set();
   const ids = list(value).map((item) => {
-    if (!CALL_ID.test(item)) throw new LogPolicyConfigError('LOG_POLICY_VERBOSE_CALLS', value, `"${item}" is not a call id; accepted: a comma list of exact call ids, 1-256 characters without spaces`);
+    if (!CALL_ID.test(item))
+      throw new LogPolicyConfigError('LOG_POLICY_VERBOSE_CALLS', value, `"${item}" is not a call id; accepted: a comma list of exact call ids, 1-256 characters without spaces`);
     return item;
   });
   distinct('LOG_POLICY_VERBOSE_CALLS', value, ids, 'call id');
@@ -186,7 +226,10 @@ export function loadPolicyConfig(env: NodeJS.ProcessEnv = process.env): PolicyCo
     baseLevel: directives.base ?? level(env, 'LOG_POLICY_LEVEL', defaults.base),
     noisyLevel,
     noisyModules: Object.freeze(modules),
-    levelRules: mergeRules(modules.map((logger) => ({ logger, level: noisyLevel })), directives.rules),
+    levelRules: mergeRules(
+      modules.map((logger) => ({ logger, level: noisyLevel })),
+      directives.rules,
+    ),
     levelDirectives: mergeRules(directives.rules),
     debugTx: flag(env, 'DEBUG_TX'),
     rateLimits: rateLimits(env),

@@ -28,7 +28,13 @@ const BLRP: readonly Rule[] = [
   { field: 'scheduledDelayMillis', variable: 'OTEL_BLRP_SCHEDULE_DELAY', min: 0, integer: false, accepted: `milliseconds, from 0 to ${MAX_TIMER_MS} (the SDK default is 1000)` },
   { field: 'exportTimeoutMillis', variable: 'OTEL_BLRP_EXPORT_TIMEOUT', min: 1, integer: false, accepted: `milliseconds, from 1 to ${MAX_TIMER_MS} (the SDK default is 30000)` },
   // 0 makes the SDK export empty batches in a loop forever (one core busy, the process never exits).
-  { field: 'maxExportBatchSize', variable: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', min: 1, integer: true, accepted: 'a whole number of records, at least 1 and at most OTEL_BLRP_MAX_QUEUE_SIZE (the SDK default is 512)' },
+  {
+    field: 'maxExportBatchSize',
+    variable: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE',
+    min: 1,
+    integer: true,
+    accepted: 'a whole number of records, at least 1 and at most OTEL_BLRP_MAX_QUEUE_SIZE (the SDK default is 512)',
+  },
 ];
 
 /**
@@ -52,8 +58,11 @@ export function batchSettingsFromEnv(env: Env = process.env): BatchSettings {
   }
   const queue = settings.maxQueueSize ?? SDK_MAX_QUEUE_SIZE;
   if (settings.maxExportBatchSize !== undefined && settings.maxExportBatchSize > queue) {
-    throw new LogPolicyConfigError('OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', env['OTEL_BLRP_MAX_EXPORT_BATCH_SIZE']!.trim(),
-      `accepted: at most OTEL_BLRP_MAX_QUEUE_SIZE (${queue}${settings.maxQueueSize === undefined ? ', the SDK default' : ''}), a larger batch never fills`);
+    throw new LogPolicyConfigError(
+      'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE',
+      env['OTEL_BLRP_MAX_EXPORT_BATCH_SIZE']!.trim(),
+      `accepted: at most OTEL_BLRP_MAX_QUEUE_SIZE (${queue}${settings.maxQueueSize === undefined ? ', the SDK default' : ''}), a larger batch never fills`,
+    );
   }
   return settings;
 }
@@ -115,15 +124,22 @@ function setValue(env: Env, variable: string): string | undefined {
  */
 export function logExportersSetting(env: Env = process.env): LogExportersSetting {
   const warnings: string[] = [];
-  const names = [...new Set(setValue(env, 'OTEL_LOGS_EXPORTER')?.split(',').map((name) => name.trim()).filter((name) => name !== '') ?? [])];
+  const names = [
+    ...new Set(
+      setValue(env, 'OTEL_LOGS_EXPORTER')
+        ?.split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== '') ?? [],
+    ),
+  ];
   const unknown = names.filter((name) => !EXPORTER_NAMES.includes(name));
   const known = names.filter((name): name is LogExporterName | 'none' => EXPORTER_NAMES.includes(name));
   const exporters = names.length === 0 ? ['otlp' as const] : known.includes('none') ? [] : known.filter((name) => name !== 'none');
   if (unknown.length > 0) {
     const fallback = exporters.length > 0 ? `using ${exporters.join(', ')}` : 'no exporter is set up (the policy still runs and counts)';
     warnings.push(
-      `OTEL_LOGS_EXPORTER=${JSON.stringify(env['OTEL_LOGS_EXPORTER'])}: ${unknown.map((name) => JSON.stringify(name)).join(', ')} not accepted `
-        + `(accepted: otlp, console, none, or a comma list of them); ignored as NodeSDK does, so ${fallback}`,
+      `OTEL_LOGS_EXPORTER=${JSON.stringify(env['OTEL_LOGS_EXPORTER'])}: ${unknown.map((name) => JSON.stringify(name)).join(', ')} not accepted ` +
+        `(accepted: otlp, console, none, or a comma list of them); ignored as NodeSDK does, so ${fallback}`,
     );
   }
 

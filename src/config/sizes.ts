@@ -19,7 +19,11 @@ export const SIZE_FORMS = 'a positive size in bytes, optionally with a unit B, K
 
 /** 65536 → "64KiB", for messages. */
 export function formatSize(bytes: number): string {
-  for (const [unit, multiple] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+  for (const [unit, multiple] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
     if (bytes >= multiple && bytes % multiple === 0) return `${bytes / multiple}${unit}`;
   }
   return `${bytes}B`;

@@ -103,13 +103,17 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     this.onDropped = hooks.filter((h) => h.dropped !== undefined);
     this.onBeforeForward = hooks.filter((h) => h.beforeForward !== undefined);
     this.onReleased = hooks.filter((h) => h.released !== undefined);
-    this.tail = new TailKeeper(this.policy.tail, (record, context) => {
-      this.counter.forwarded++;
-      this.forward(record, context);
-    }, (state, key) => {
-      state.countDrop(DROP.budget.index, key);
-      this.counter.countDrop(DROP.budget.index, key);
-    });
+    this.tail = new TailKeeper(
+      this.policy.tail,
+      (record, context) => {
+        this.counter.forwarded++;
+        this.forward(record, context);
+      },
+      (state, key) => {
+        state.countDrop(DROP.budget.index, key);
+        this.counter.countDrop(DROP.budget.index, key);
+      },
+    );
     this.calls.onEvict = (state) => this.released(state);
     this.buildsInCalls = this.wantsBuildsInCalls();
     // While records below the floor may be built inside calls, no level is bound to a no-op up front.
@@ -183,7 +187,15 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     return this.downstream.shutdown();
   }
 
-  private factsOf(attributes: Attributes, eventName: string | undefined, body: AnyValue | undefined, scope: string, severityNumber: number | undefined, context: Context | undefined, built: boolean): RecordFacts {
+  private factsOf(
+    attributes: Attributes,
+    eventName: string | undefined,
+    body: AnyValue | undefined,
+    scope: string,
+    severityNumber: number | undefined,
+    context: Context | undefined,
+    built: boolean,
+  ): RecordFacts {
     const rawCall = ownAttribute(attributes, ATTR.callId);
     const inRecord = typeof rawCall === 'string' || typeof rawCall === 'number';
     const callId = inRecord ? boundedCallId(String(rawCall)) : callIdIn(context);
@@ -220,7 +232,14 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     // The clock is read only when something needs the time: a rate limit, an error's repeat
     // interval, a macro (CALL_END's duration), a new call, and every 256th record for the TTL sweep.
     let now = this.lastNow;
-    if (state === undefined || facts.rules.rate >= 0 || this.policy.templateLimit !== undefined || facts.severity >= SeverityNumber.ERROR || facts.isMacro || (++this.sinceClock & 255) === 0) {
+    if (
+      state === undefined ||
+      facts.rules.rate >= 0 ||
+      this.policy.templateLimit !== undefined ||
+      facts.severity >= SeverityNumber.ERROR ||
+      facts.isMacro ||
+      (++this.sinceClock & 255) === 0
+    ) {
       now = this.lastNow = this.now();
       this.calls.sweep(now);
       state ??= this.calls.get(facts.callId!, now);
@@ -295,8 +314,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
 
   /** Can a keyless record of this logger and severity pass its threshold (in any call, escalated ones included)? */
   private mayPassThreshold(logger: string, severity: number): boolean {
-    return severity >= SeverityNumber.WARN || severity >= this.policy.thresholdOf(logger)
-      || (this.escalation.open > 0 && severity >= this.escalation.policy.thresholdOf(logger));
+    return severity >= SeverityNumber.WARN || severity >= this.policy.thresholdOf(logger) || (this.escalation.open > 0 && severity >= this.escalation.policy.thresholdOf(logger));
   }
 
   private released(state: CallState): void {

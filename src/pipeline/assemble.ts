@@ -35,19 +35,27 @@ export interface PolicyChainOptions {
 export function assemblePolicyChain(options: PolicyChainOptions): [LogPolicyProcessor] {
   const config = options.config;
   const stats = new ExportStats();
-  const exporter = options.exporter === undefined ? undefined : new RetryingExporter(options.exporter, {
-    bufferSize: config.retryBufferSize,
-    macroEvents: config.macroEvents,
-    stats,
-    maxRequestBytes: config.maxExportBytes,
-    keptCaps: { maxBody: config.maxBodyLength, maxAttribute: config.maxAttributeLength, maxEventName: MAX_KEY_LENGTH },
-    ...(options.timers === undefined ? {} : { timers: options.timers }),
-  });
-  const outputs: LogRecordProcessor[] = exporter === undefined ? [] : [new BatchLogRecordProcessor({
-    exporter: options.exportFailureNotice === undefined ? exporter : withFailureNotice(exporter, options.exportFailureNotice),
-    ...batchSettingsFromEnv(),
-    selfObsMeterProvider: queueDropMeterProvider(stats),
-  })];
+  const exporter =
+    options.exporter === undefined
+      ? undefined
+      : new RetryingExporter(options.exporter, {
+          bufferSize: config.retryBufferSize,
+          macroEvents: config.macroEvents,
+          stats,
+          maxRequestBytes: config.maxExportBytes,
+          keptCaps: { maxBody: config.maxBodyLength, maxAttribute: config.maxAttributeLength, maxEventName: MAX_KEY_LENGTH },
+          ...(options.timers === undefined ? {} : { timers: options.timers }),
+        });
+  const outputs: LogRecordProcessor[] =
+    exporter === undefined
+      ? []
+      : [
+          new BatchLogRecordProcessor({
+            exporter: options.exportFailureNotice === undefined ? exporter : withFailureNotice(exporter, options.exportFailureNotice),
+            ...batchSettingsFromEnv(),
+            selfObsMeterProvider: queueDropMeterProvider(stats),
+          }),
+        ];
   for (const printer of options.immediate ?? []) outputs.push(new SimpleLogRecordProcessor({ exporter: printer }));
   // One exporter: no fan-out in between. None (OTEL_LOGS_EXPORTER=none): an empty fan-out, so the policy still counts.
   let chain: LogRecordProcessor = outputs.length === 1 ? outputs[0]! : new FanOutProcessor(outputs);

@@ -94,7 +94,7 @@ export class CompiledPolicy {
    * level; with DEBUG_TX, `TX_*` keys down to DEBUG. WARN and above always pass.
    */
   effectiveThreshold(threshold: number, mayBeMacro: boolean, mayBeTx: boolean): number {
-    let min = Math.min(threshold , SeverityNumber.WARN);
+    let min = Math.min(threshold, SeverityNumber.WARN);
     if (mayBeMacro && min > SeverityNumber.INFO) min = SeverityNumber.INFO;
     if (mayBeTx && this.config.debugTx && min > SeverityNumber.DEBUG) min = SeverityNumber.DEBUG;
     return min;

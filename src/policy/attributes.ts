@@ -39,8 +39,4 @@ export function ownAttribute(attributes: Attributes, name: string): AttributeVal
 }
 
 /** Instrumentation scopes of the pino and winston bridges: one fixed scope each, so the logger name is an attribute. */
-export const BRIDGE_SCOPES: ReadonlySet<string> = new Set([
-  '@opentelemetry/instrumentation-pino',
-  '@opentelemetry/instrumentation-winston',
-  '@opentelemetry/winston-transport',
-]);
+export const BRIDGE_SCOPES: ReadonlySet<string> = new Set(['@opentelemetry/instrumentation-pino', '@opentelemetry/instrumentation-winston', '@opentelemetry/winston-transport']);

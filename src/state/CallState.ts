@@ -81,8 +81,13 @@ export class CallState {
       return this.templates.length - TEMPLATE_STRIDE;
     }
     for (let i = 0; i < table!.length; i += TEMPLATE_STRIDE) {
-      if (table![i] !== OVERFLOW_KEY && now - (table![i + TPL.lastPass] as number) >= idleMs && table![i + TPL.pending] === 0 && table![i + TPL.spent] === 0
-        && (this.id === undefined || table![i + TPL.suppressed] === 0)) {
+      if (
+        table![i] !== OVERFLOW_KEY &&
+        now - (table![i + TPL.lastPass] as number) >= idleMs &&
+        table![i + TPL.pending] === 0 &&
+        table![i + TPL.spent] === 0 &&
+        (this.id === undefined || table![i + TPL.suppressed] === 0)
+      ) {
         table![i] = key;
         table![i + TPL.passes] = 0;
         table![i + TPL.lastPass] = Number.NEGATIVE_INFINITY;

@@ -28,7 +28,11 @@ function policyProvider(env: Record<string, string>) {
   const processor = new LogPolicyProcessor(new SimpleLogRecordProcessor({ exporter }), { config: loadPolicyConfig(env) });
   const provider = new LoggerProvider({ processors: [processor] });
   const bodies = () => exporter.getFinishedLogRecords().map((r) => String(r.body));
-  const events = () => exporter.getFinishedLogRecords().map((r) => r.eventName).filter((e) => e !== undefined);
+  const events = () =>
+    exporter
+      .getFinishedLogRecords()
+      .map((r) => r.eventName)
+      .filter((e) => e !== undefined);
   return { provider, processor, bodies, events };
 }
 
@@ -132,7 +136,7 @@ describe('two providers with different policies in one process', () => {
     expect(prod.events()).toEqual([]);
   });
 
-  test('a second, unrelated policy processor does not change which levels the first one\'s facades emit', () => {
+  test("a second, unrelated policy processor does not change which levels the first one's facades emit", () => {
     const prod = policyProvider({});
     register(prod.provider);
     const log = getLogger('server.crm');

@@ -67,7 +67,7 @@ describe('captureConsole', () => {
     for (const m of printed) expect(real[m]).toHaveBeenCalledWith(`via ${m}`);
   });
 
-  it('echoes before it records, so a crash or exit in the pipeline\'s wake loses nothing from the terminal', () => {
+  it("echoes before it records, so a crash or exit in the pipeline's wake loses nothing from the terminal", () => {
     const order: string[] = [];
     real.error.mockImplementation(() => void order.push('printed'));
     const noting = (inner: LogRecordExporter): LogRecordExporter => ({
@@ -167,7 +167,14 @@ describe('captureConsole', () => {
   it('never throws into the app: a failing pipeline sends the line to the real console', () => {
     pipeline({}, { global: true });
     restore = captureConsole();
-    const hostile = { toString: () => { throw new Error('no'); }, [Symbol.for('nodejs.util.inspect.custom')]: () => { throw new Error('no'); } };
+    const hostile = {
+      toString: () => {
+        throw new Error('no');
+      },
+      [Symbol.for('nodejs.util.inspect.custom')]: () => {
+        throw new Error('no');
+      },
+    };
     expect(() => console.log(hostile)).not.toThrow();
     expect(real.log).toHaveBeenCalledWith(hostile);
   });

@@ -27,7 +27,8 @@ describe('captureConsole: bodies formatted once and bounded, the first argument 
     restore = captureConsole();
     const call = startCall('CA1');
     call.run(() => {
-      for (let i = 0; i < 10; i++) console.log('Received event:', { type: i % 2 === 0 ? 'response.done' : 'session.updated', event_id: `event_${i}`, nested: { a: { b: { c: { d: 1 } } } } });
+      for (let i = 0; i < 10; i++)
+        console.log('Received event:', { type: i % 2 === 0 ? 'response.done' : 'session.updated', event_id: `event_${i}`, nested: { a: { b: { c: { d: 1 } } } } });
     });
     const records = p.records().filter((r) => r.attributes['call.id'] === 'CA1' && r.eventName === undefined);
     expect(records).toHaveLength(3);

@@ -17,10 +17,19 @@ afterAll(() => sink.close());
 const CASES = 'deep,proto,getter,revoked';
 const threwIn = (stdout: string): Record<string, string> => JSON.parse(stdout.trim().split('\n').at(-1)!).threw;
 
-test('a 3,000-deep payload, a parsed __proto__, a throwing getter and a revoked Proxy through pino and winston: no throw of ours, no line lost, the policy not steered', { timeout: 30_000 }, async () => {
+test('a 3,000-deep payload, a parsed __proto__, a throwing getter and a revoked Proxy through pino and winston: no throw of ours, no line lost, the policy not steered', {
+  timeout: 30_000,
+}, async () => {
   const alone = await runNode([fixture('hostileBridgesApp.ts'), CASES]);
   const registered = await runNode(['--import', REGISTER, fixture('hostileBridgesApp.ts'), CASES], {
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SERVICE_NAME: 'hostile-bridges', OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', LOG_POLICY_MODE: 'development', LOG_POLICY_QUIET: '1' },
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_SERVICE_NAME: 'hostile-bridges',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_TRACES_EXPORTER: 'none',
+      LOG_POLICY_MODE: 'development',
+      LOG_POLICY_QUIET: '1',
+    },
   });
   expect(registered).toMatchObject({ code: 0, stderr: '' });
   expect(threwIn(registered.stdout)).toEqual(threwIn(alone.stdout));

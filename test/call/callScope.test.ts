@@ -38,7 +38,11 @@ describe.each([
     call.end({ 'call.outcome': 'ok' });
     call.end(); // idempotent
     const events = p.records().map((r) => [r.eventName ?? r.attributes['log.key'], r.attributes['call.id']]);
-    expect(events).toEqual([['CALL_START', 'c-1'], ['REALTIME', 'c-1'], ['CALL_END', 'c-1']]);
+    expect(events).toEqual([
+      ['CALL_START', 'c-1'],
+      ['REALTIME', 'c-1'],
+      ['CALL_END', 'c-1'],
+    ]);
     expect(p.records()[0]!.attributes['caller.region']).toBe('eu');
     expect(p.records()[2]!.attributes).toMatchObject({ 'call.outcome': 'ok', 'log.forwarded_count': 3 });
     expect(p.records()[0]!.body).toBe('[CALL_START] call c-1 started');
@@ -59,13 +63,17 @@ describe.each([
     await Promise.all([talk(a), talk(b)]);
     a.end();
     b.end();
-    const byCall = (id: string) => p.records().filter((r) => r.attributes['call.id'] === id).map((r) => String(r.body).split(' ')[0]);
+    const byCall = (id: string) =>
+      p
+        .records()
+        .filter((r) => r.attributes['call.id'] === id)
+        .map((r) => String(r.body).split(' ')[0]);
     expect(byCall('a')).toEqual(['[CALL_START]', '[DSP]', '[TX_SLOW]', '[CALL_END]']);
     expect(byCall('b')).toEqual(['[CALL_START]', '[DSP]', '[TX_SLOW]', '[CALL_END]']);
   });
 });
 
-test('with tracing on, the call\'s records carry the call span\'s trace and span ids', () => {
+test("with tracing on, the call's records carry the call span's trace and span ids", () => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const spans = new InMemorySpanExporter();
   trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }));
@@ -92,7 +100,7 @@ test('CALL_START and CALL_END carry the span ids even with no context manager', 
   expect(p.records().map((r) => r.spanContext?.traceId)).toEqual([traceId, traceId]);
 });
 
-describe('RateLimiter and OncePerCall (the seed\'s helpers)', () => {
+describe("RateLimiter and OncePerCall (the seed's helpers)", () => {
   test('rl.every is per call and per key, with an injectable clock', () => {
     pipeline({}, { global: true });
     const clock = new FakeClock();
@@ -124,7 +132,7 @@ describe('RateLimiter and OncePerCall (the seed\'s helpers)', () => {
   });
 });
 
-test('a record\'s own call.id attribute wins over the active call', () => {
+test("a record's own call.id attribute wins over the active call", () => {
   const p = pipeline({}, { global: true });
   const call = startCall('outer');
   call.run(() => getLogger('x').warn('w', { 'call.id': 'explicit' }));

@@ -24,7 +24,11 @@ function talk(call: CallScope): void {
   call.end();
 }
 
-const bodiesOf = (p: Pipeline, id: string) => p.records().filter((r) => r.attributes['call.id'] === id).map((r) => String(r.body));
+const bodiesOf = (p: Pipeline, id: string) =>
+  p
+    .records()
+    .filter((r) => r.attributes['call.id'] === id)
+    .map((r) => String(r.body));
 
 /** The escalated call logs everything; the production call beside it keeps its thresholds and budget. */
 function expectOnlyEscalated(p: Pipeline, escalated: string, other: string, route: string): void {
@@ -126,7 +130,7 @@ describe('escalation lifecycle', () => {
 });
 
 describe('the escalated policy', () => {
-  test('development thresholds with the user\'s own directives, no budget; never quieter than production', () => {
+  test("development thresholds with the user's own directives, no budget; never quieter than production", () => {
     const config = loadPolicyConfig({ LOG_POLICY_LEVELS: 'trace,openai=error,server.media_ws_ai=debug', LOG_POLICY_CALL_BUDGET: '5' });
     const escalated = escalatedConfig(config);
     const policy = new CompiledPolicy(escalated);

@@ -131,7 +131,7 @@ describe('naming without a protocol message, and bad input', () => {
   };
   const startRecords = () => p.records().filter((r) => r.attributes['log.key'] === 'CALL_START');
 
-  test('a start message without a call id, not JSON, with a 1 MB or a 10,000-character id: the call takes the URL\'s call_id', async () => {
+  test("a start message without a call id, not JSON, with a 1 MB or a 10,000-character id: the call takes the URL's call_id", async () => {
     const before = instrumentation.stats();
     const cases: Array<[string, string]> = [
       ['url-none', JSON.stringify({ event: 'start', start: { streamSid: 'MZ1' } })],
@@ -230,11 +230,13 @@ test('10,000 connections opened and dropped: every one a call, ended, counted; m
   const heapBefore = process.memoryUsage().heapUsed;
   const N = 10_000;
   for (let done = 0; done < N; done += 100) {
-    await Promise.all(Array.from({ length: 100 }, async () => {
-      const socket = new WebSocket(url);
-      await once(socket, 'open');
-      socket.terminate();
-    }));
+    await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        const socket = new WebSocket(url);
+        await once(socket, 'open');
+        socket.terminate();
+      }),
+    );
   }
   await until(() => instrumentation.stats().ended - before.ended === N, 'every call ended').catch((error: unknown) => {
     throw new Error(`${String(error)}: ${JSON.stringify([before, instrumentation.stats(), wss.clients.size])}`);
@@ -276,7 +278,7 @@ test('a server that scopes its calls itself (examples/ws-media-server.ts) gets e
   }
 });
 
-test('why the socket is bound: a server-side socket\'s events run outside the scope its connection handler ran in; an outbound socket\'s keep it', async () => {
+test("why the socket is bound: a server-side socket's events run outside the scope its connection handler ran in; an outbound socket's keep it", async () => {
   // The model server's path is not a call path, so this is plain `ws` and AsyncLocalStorage.
   const { AsyncLocalStorage } = await import('node:async_hooks');
   const WebSocketServer = createRequire(import.meta.url)('ws').WebSocketServer as typeof import('ws').WebSocketServer;
@@ -285,19 +287,21 @@ test('why the socket is bound: a server-side socket\'s events run outside the sc
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/plain' });
   await once(wss, 'listening');
   const done = new Promise<void>((resolve) => {
-    wss.on('connection', (socket) => als.run('scope', () => {
-      socket.on('message', () => {
-        seen['server message'] = als.getStore();
-        als.run('outbound', () => {
-          const up = new WebSocket(model.url);
-          up.on('message', () => {
-            seen['outbound message'] = als.getStore();
-            up.close();
-            resolve();
+    wss.on('connection', (socket) =>
+      als.run('scope', () => {
+        socket.on('message', () => {
+          seen['server message'] = als.getStore();
+          als.run('outbound', () => {
+            const up = new WebSocket(model.url);
+            up.on('message', () => {
+              seen['outbound message'] = als.getStore();
+              up.close();
+              resolve();
+            });
           });
         });
-      });
-    }));
+      }),
+    );
   });
   const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as { port: number }).port}/plain`);
   await once(client, 'open');

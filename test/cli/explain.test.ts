@@ -15,9 +15,16 @@ function cli(args: string[], env: Record<string, string> = {}) {
 function line(stdout: string, field: string, section: 'policy' | 'record' = 'policy') {
   const lines = stdout.split('\n');
   const start = section === 'record' ? lines.findIndex((l) => l.startsWith('record ')) : 0;
-  return lines.slice(Math.max(0, start)).find((l) => l.startsWith(`${field.padEnd(15)} `))?.slice(16);
+  return lines
+    .slice(Math.max(0, start))
+    .find((l) => l.startsWith(`${field.padEnd(15)} `))
+    ?.slice(16);
 }
-const thens = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('  then')).map((l) => l.slice(16));
+const thens = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('  then'))
+    .map((l) => l.slice(16));
 
 describe('otel-log-policy explain: the effective policy', () => {
   test('defaults: production, and why', () => {
@@ -66,7 +73,9 @@ describe('otel-log-policy explain: the effective policy', () => {
 
   test('the log exporters and protocol are the ones OTEL_LOGS_EXPORTER and OTEL_EXPORTER_OTLP_[LOGS_]PROTOCOL choose', () => {
     const grpc = cli(['explain'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otelcol:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_LOGS_EXPORTER: 'otlp,console' });
-    expect(line(grpc.stdout, 'log exporters')).toBe('otlp over grpc (set by OTEL_EXPORTER_OTLP_PROTOCOL), console (each record printed as it passes); OTEL_LOGS_EXPORTER=otlp,console,none chooses');
+    expect(line(grpc.stdout, 'log exporters')).toBe(
+      'otlp over grpc (set by OTEL_EXPORTER_OTLP_PROTOCOL), console (each record printed as it passes); OTEL_LOGS_EXPORTER=otlp,console,none chooses',
+    );
     expect(line(grpc.stdout, 'OTLP endpoint')).toBe('http://otelcol:4317 (from OTEL_EXPORTER_OTLP_ENDPOINT=http://otelcol:4317)');
     const none = cli(['explain'], { OTEL_LOGS_EXPORTER: 'none', OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'grpc' });
     expect(line(none.stdout, 'log exporters')).toMatch(/^none: nothing is exported; the policy still runs and counts/);
@@ -100,7 +109,10 @@ describe('otel-log-policy explain --logger --level: one record', () => {
   });
 
   test('the same record passes in development only if the directive allows it', () => {
-    const { stdout } = cli(['explain', '--logger', 'openai.realtime', '--level', 'debug', '--key', 'AUDIO_DELTA', '--call'], { DEBUG: '0', LOG_POLICY_LEVELS: 'openai.realtime=debug' });
+    const { stdout } = cli(['explain', '--logger', 'openai.realtime', '--level', 'debug', '--key', 'AUDIO_DELTA', '--call'], {
+      DEBUG: '0',
+      LOG_POLICY_LEVELS: 'openai.realtime=debug',
+    });
     expect(line(stdout, 'threshold', 'record')).toMatch(/from rule "openai\.realtime" \(LOG_POLICY_LEVELS\); DEBUG ≥ DEBUG: passes/);
     expect(line(stdout, 'rate limit', 'record')).toBe('AUDIO_DELTA: one record per 10s per call');
     expect(line(stdout, 'verdict', 'record')).toMatch(/^PASSES/);
@@ -124,7 +136,9 @@ describe('otel-log-policy explain --logger --level: one record', () => {
     const on = cli(['explain', '--logger', 'server.media_ws_ai', '--level', 'debug', '--key', 'TX_SLOW', '--call'], { DEBUG_TX: '1' });
     expect(line(on.stdout, 'threshold', 'record')).toContain('but DEBUG_TX=1 lets TX_* keys pass down to DEBUG');
     // The call tail (LOG_POLICY_CALL_TAIL, 5 of the 20 by default) keeps the last such records for CALL_END.
-    expect(thens(on.stdout).at(-1)).toBe("once the call has used the 15 of its budget of 20 not kept for its tail: HELD in the call's tail: the last 5 such records are sent just before CALL_END, older ones DROPPED by budget");
+    expect(thens(on.stdout).at(-1)).toBe(
+      "once the call has used the 15 of its budget of 20 not kept for its tail: HELD in the call's tail: the last 5 such records are sent just before CALL_END, older ones DROPPED by budget",
+    );
   });
 
   test('a macro at INFO on a noisy logger: the macro exemption, then its once-key', () => {
@@ -146,7 +160,10 @@ describe('otel-log-policy explain --logger --level: one record', () => {
   test('INFO inside a call counts against the budget; outside a call it does not', () => {
     const inCall = cli(['explain', '--logger', 'server.crm', '--level', 'info', '--call']);
     expect(line(inCall.stdout, 'threshold', 'record')).toContain('from the base level (no rule covers this logger); INFO ≥ INFO: passes');
-    expect(thens(inCall.stdout)).toEqual(['a second one right after: PASSES', "once the call has used the 15 of its budget of 20 not kept for its tail: HELD in the call's tail: the last 5 such records are sent just before CALL_END, older ones DROPPED by budget"]);
+    expect(thens(inCall.stdout)).toEqual([
+      'a second one right after: PASSES',
+      "once the call has used the 15 of its budget of 20 not kept for its tail: HELD in the call's tail: the last 5 such records are sent just before CALL_END, older ones DROPPED by budget",
+    ]);
     const noTail = cli(['explain', '--logger', 'server.crm', '--level', 'info', '--call'], { LOG_POLICY_CALL_TAIL: '0' });
     expect(thens(noTail.stdout).at(-1)).toBe("once the call has used its budget of 20: DROPPED by budget (the call's budget is used up)");
     const outside = cli(['explain', '--logger', 'server.crm', '--level', 'info']);
@@ -226,6 +243,8 @@ describe('otel-log-policy explain --call ID: per-call escalation and the flight 
   test('the recorder line: off by default, its caps and flush triggers when on', () => {
     expect(line(cli(['explain']).stdout, 'recorder')).toMatch(/^off \(LOG_POLICY_RECORDER=200/);
     const on = cli(['explain'], { LOG_POLICY_RECORDER: '200', LOG_POLICY_RECORDER_FLUSH_ON: 'fatal,SERVER_ERROR' });
-    expect(line(on.stdout, 'recorder')).toBe('the last 200 dropped records of each call, at most 64KiB a call and 32MiB in all; sent before FATAL and above or SERVER_ERROR, discarded at a clean CALL_END');
+    expect(line(on.stdout, 'recorder')).toBe(
+      'the last 200 dropped records of each call, at most 64KiB a call and 32MiB in all; sent before FATAL and above or SERVER_ERROR, discarded at a clean CALL_END',
+    );
   });
 });

@@ -29,14 +29,17 @@ describe('mode', () => {
     expect(c.callBudget).toBe(20);
   });
 
-  test.each([['1', 'production'], ['true', 'production'], ['TRUE', 'production'], ['0', 'development'], ['false', 'development']])(
-    'DEBUG=%s means %s (the seed inverted the switch on purpose)',
-    (value, mode) => {
-      const c = loadPolicyConfig({ DEBUG: value });
-      expect(c.mode).toBe(mode);
-      expect(c.modeSource).toBe(`DEBUG=${value}`);
-    },
-  );
+  test.each([
+    ['1', 'production'],
+    ['true', 'production'],
+    ['TRUE', 'production'],
+    ['0', 'development'],
+    ['false', 'development'],
+  ])('DEBUG=%s means %s (the seed inverted the switch on purpose)', (value, mode) => {
+    const c = loadPolicyConfig({ DEBUG: value });
+    expect(c.mode).toBe(mode);
+    expect(c.modeSource).toBe(`DEBUG=${value}`);
+  });
 
   test('development defaults', () => {
     const c = loadPolicyConfig({ DEBUG: '0' });
@@ -63,7 +66,15 @@ describe('mode', () => {
 });
 
 describe('levels', () => {
-  test.each([['trace', 1], ['DEBUG', 5], ['Info', 9], ['warn', 13], ['WARNING', 13], ['error', 17], ['fatal', 21]])('LOG_POLICY_LEVEL=%s', (value, severity) => {
+  test.each([
+    ['trace', 1],
+    ['DEBUG', 5],
+    ['Info', 9],
+    ['warn', 13],
+    ['WARNING', 13],
+    ['error', 17],
+    ['fatal', 21],
+  ])('LOG_POLICY_LEVEL=%s', (value, severity) => {
     expect(loadPolicyConfig({ LOG_POLICY_LEVEL: value }).baseLevel).toBe(severity);
   });
   test('bad LOG_POLICY_LEVEL', () => rejects({ LOG_POLICY_LEVEL: 'verbose' }, 'LOG_POLICY_LEVEL', 'trace, debug, info'));
@@ -176,7 +187,8 @@ describe('debugging one call: recorder sizes and verbose calls', () => {
   });
 
   test.each(['64KB', '64k', 'lots', '0', '-1KiB', '0.1B'])('bad size %s', (value) =>
-    rejects({ LOG_POLICY_RECORDER_BYTES: value }, 'LOG_POLICY_RECORDER_BYTES', 'B, KiB, MiB or GiB'));
+    rejects({ LOG_POLICY_RECORDER_BYTES: value }, 'LOG_POLICY_RECORDER_BYTES', 'B, KiB, MiB or GiB'),
+  );
 
   test('a per-call cap above the global cap is refused, naming both', () => {
     rejects({ LOG_POLICY_RECORDER_BYTES: '2MiB', LOG_POLICY_RECORDER_TOTAL_BYTES: '1MiB' }, 'LOG_POLICY_RECORDER_BYTES', 'at most LOG_POLICY_RECORDER_TOTAL_BYTES (1MiB)');

@@ -18,7 +18,9 @@ function refusal(env: Record<string, string>): LogPolicyConfigError {
 
 describe('OTEL_BLRP_* variables', () => {
   test('valid values are passed to the BatchLogRecordProcessor as numbers; unset and empty mean the SDK default', () => {
-    expect(batchSettingsFromEnv({ OTEL_BLRP_MAX_QUEUE_SIZE: '4096', OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: ' 1024 ', OTEL_BLRP_SCHEDULE_DELAY: '0', OTEL_BLRP_EXPORT_TIMEOUT: '2500.5' })).toEqual({
+    expect(
+      batchSettingsFromEnv({ OTEL_BLRP_MAX_QUEUE_SIZE: '4096', OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: ' 1024 ', OTEL_BLRP_SCHEDULE_DELAY: '0', OTEL_BLRP_EXPORT_TIMEOUT: '2500.5' }),
+    ).toEqual({
       maxQueueSize: 4096,
       maxExportBatchSize: 1024,
       scheduledDelayMillis: 0,
@@ -57,7 +59,10 @@ describe('OTEL_BLRP_* variables', () => {
 
   test('logPolicyProcessors refuses them at start-up instead of building a processor that spins or drops everything', () => {
     const build = () => logPolicyProcessors({ config: loadPolicyConfig({}), exporter: new FakeExporter() });
-    for (const [variable, value] of [['OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', '0'], ['OTEL_BLRP_MAX_QUEUE_SIZE', '0']] as const) {
+    for (const [variable, value] of [
+      ['OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', '0'],
+      ['OTEL_BLRP_MAX_QUEUE_SIZE', '0'],
+    ] as const) {
       process.env[variable] = value;
       try {
         expect(build).toThrow(LogPolicyConfigError);

@@ -13,10 +13,47 @@ const VARIABLES = policyVariablesReadBySrc();
 const value = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ maxLength: 40 }),
-  fc.array(
-    fc.constantFrom('info', 'debug', 'WARN', 'x', '=', ',', ' ', '5s', '10', '0', '1', '3/10s', '/', '%', '25', 'true', 'on', 'off', 'none', 'openai', 'TX_SLOW', '.', '*', '(', ')', '\\d', '|', 'ms', '-1', '1e3', '999999999', '1000000000', '\u0000', 'é'),
-    { maxLength: 8 },
-  ).map((parts) => parts.join('')),
+  fc
+    .array(
+      fc.constantFrom(
+        'info',
+        'debug',
+        'WARN',
+        'x',
+        '=',
+        ',',
+        ' ',
+        '5s',
+        '10',
+        '0',
+        '1',
+        '3/10s',
+        '/',
+        '%',
+        '25',
+        'true',
+        'on',
+        'off',
+        'none',
+        'openai',
+        'TX_SLOW',
+        '.',
+        '*',
+        '(',
+        ')',
+        '\\d',
+        '|',
+        'ms',
+        '-1',
+        '1e3',
+        '999999999',
+        '1000000000',
+        '\u0000',
+        'é',
+      ),
+      { maxLength: 8 },
+    )
+    .map((parts) => parts.join('')),
 );
 
 function accepted(env: Record<string, string>): 'ok' | 'rejected' {
@@ -39,36 +76,45 @@ function accepted(env: Record<string, string>): 'ok' | 'rejected' {
 describe('config: random strings in every variable', () => {
   test('the scan finds what loadPolicyConfig, loadRegisterConfig and loadCallsConfig ask the environment for', () => {
     const asked = new Set<string>();
-    const env = new Proxy({}, { get: (_, name) => {
-        if (typeof name === 'string') asked.add(name);
-        return undefined;
-      } });
+    const env = new Proxy(
+      {},
+      {
+        get: (_, name) => {
+          if (typeof name === 'string') asked.add(name);
+          return undefined;
+        },
+      },
+    );
     loadPolicyConfig(env);
     loadRegisterConfig(env);
     loadCallsConfig(env);
     expect([...asked].sort()).toEqual(VARIABLES);
   });
 
-  test.each(VARIABLES)('%s alone: accepted, or LogPolicyConfigError naming it', (variable) => {
-    const seen = { ok: 0, rejected: 0 };
-    fc.assert(
-      fc.property(value, (v) => {
-        const result = accepted({ [variable]: v });
-        seen[result]++;
-        if (result === 'rejected') {
-          try {
-            loadPolicyConfig({ [variable]: v });
-          } catch (error) {
-            expect((error as LogPolicyConfigError).variable).toBe(variable);
-            expect((error as LogPolicyConfigError).value).toBe(v.trim());
+  test.each(VARIABLES)(
+    '%s alone: accepted, or LogPolicyConfigError naming it',
+    (variable) => {
+      const seen = { ok: 0, rejected: 0 };
+      fc.assert(
+        fc.property(value, (v) => {
+          const result = accepted({ [variable]: v });
+          seen[result]++;
+          if (result === 'rejected') {
+            try {
+              loadPolicyConfig({ [variable]: v });
+            } catch (error) {
+              expect((error as LogPolicyConfigError).variable).toBe(variable);
+              expect((error as LogPolicyConfigError).value).toBe(v.trim());
+            }
           }
-        }
-      }),
-      { numRuns: 300, seed: 6 },
-    );
-    expect(seen.ok).toBeGreaterThan(0);
-    // LOG_POLICY_REDACT_PATTERNS runs the ReDoS checker (a worker, a fraction of a second) on every pattern with a repeat or group.
-  }, 60_000);
+        }),
+        { numRuns: 300, seed: 6 },
+      );
+      expect(seen.ok).toBeGreaterThan(0);
+      // LOG_POLICY_REDACT_PATTERNS runs the ReDoS checker (a worker, a fraction of a second) on every pattern with a repeat or group.
+    },
+    60_000,
+  );
 
   test('all variables at once', () => {
     fc.assert(

@@ -32,7 +32,13 @@ describe('LOG_POLICY_REDACT_PATTERNS: catastrophic backtracking is refused at st
   });
 
   test('patterns an operator would write are accepted, bounded repeats and lookbehinds included', { timeout: 60_000 }, () => {
-    for (const pattern of [String.raw`PAT-\d{6}|member#\w+`, String.raw`\bMRN[:#]?\s*\d{6,10}\b`, String.raw`[\w.]{1,64}@corp\.example`, 'ACME-SECRET|internal-only', String.raw`(?<=patient=)\w{1,32}`]) {
+    for (const pattern of [
+      String.raw`PAT-\d{6}|member#\w+`,
+      String.raw`\bMRN[:#]?\s*\d{6,10}\b`,
+      String.raw`[\w.]{1,64}@corp\.example`,
+      'ACME-SECRET|internal-only',
+      String.raw`(?<=patient=)\w{1,32}`,
+    ]) {
       expect(loadPolicyConfig({ LOG_POLICY_REDACT_PATTERNS: pattern }).redactPattern?.source, pattern).toBe(new RegExp(pattern).source);
     }
   });

@@ -5,7 +5,11 @@ import { loadRegisterConfig } from '../../src/config/registerConfig.ts';
 describe('loadRegisterConfig', () => {
   test('console capture is off unless asked', () => {
     expect(loadRegisterConfig({})).toEqual({ captureConsole: false, consoleEcho: 'errors', quiet: false });
-    expect(loadRegisterConfig({ LOG_POLICY_CAPTURE_CONSOLE: '1', LOG_POLICY_CONSOLE_ECHO: 'all', LOG_POLICY_QUIET: '1' })).toEqual({ captureConsole: true, consoleEcho: 'all', quiet: true });
+    expect(loadRegisterConfig({ LOG_POLICY_CAPTURE_CONSOLE: '1', LOG_POLICY_CONSOLE_ECHO: 'all', LOG_POLICY_QUIET: '1' })).toEqual({
+      captureConsole: true,
+      consoleEcho: 'all',
+      quiet: true,
+    });
     expect(loadRegisterConfig({ LOG_POLICY_CAPTURE_CONSOLE: 'false' }).captureConsole).toBe(false);
   });
 
@@ -24,7 +28,9 @@ describe('loadRegisterConfig', () => {
   });
 
   test('a bad LOG_POLICY_CONSOLE_ECHO or LOG_POLICY_QUIET names what is accepted', () => {
-    expect(() => loadRegisterConfig({ LOG_POLICY_CONSOLE_ECHO: 'warn' })).toThrow('LOG_POLICY_CONSOLE_ECHO="warn" is not valid: accepted: all, errors, none (1/true = all, 0/false = none)');
+    expect(() => loadRegisterConfig({ LOG_POLICY_CONSOLE_ECHO: 'warn' })).toThrow(
+      'LOG_POLICY_CONSOLE_ECHO="warn" is not valid: accepted: all, errors, none (1/true = all, 0/false = none)',
+    );
     expect(() => loadRegisterConfig({ LOG_POLICY_QUIET: 'yes' })).toThrow('LOG_POLICY_QUIET="yes" is not valid: accepted: 1, true, 0, false');
   });
 

@@ -67,9 +67,11 @@ describe('npm run demo (console)', () => {
     expect(bad.stderr).toContain('--duration "long" is not valid');
   });
 
-  test('--fail-call with the flight recorder shows one call\'s dropped records before its error; --verbose-call escalates one call', { timeout: TIMEOUT }, async () => {
-    const result = await demo(['--calls', '3', '--duration', '20', '--speed', 'max', '--fail-call', '2', '--verbose-call', '1'],
-      { LOG_POLICY_RECORDER: '200', LOG_POLICY_RECORDER_FLUSH_ON: 'SERVER_ERROR' });
+  test("--fail-call with the flight recorder shows one call's dropped records before its error; --verbose-call escalates one call", { timeout: TIMEOUT }, async () => {
+    const result = await demo(['--calls', '3', '--duration', '20', '--speed', 'max', '--fail-call', '2', '--verbose-call', '1'], {
+      LOG_POLICY_RECORDER: '200',
+      LOG_POLICY_RECORDER_FLUSH_ON: 'SERVER_ERROR',
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('call-2 breaks half-way with a SERVER_ERROR');
     const lines = result.stdout.split('\n').filter((line) => line.startsWith('+'));
@@ -84,7 +86,9 @@ describe('npm run demo (console)', () => {
     expect(lines.some((line) => / DEBUG call-1 /.test(line))).toBe(true);
     expect(lines.some((line) => / DEBUG call-3 /.test(line))).toBe(false);
     expect(lines.filter((line) => / DEBUG call-2 /.test(line)).every((line) => line.includes('log.recorded=true'))).toBe(true);
-    expect(result.stdout).toMatch(/^flight recorder \(last 200 per call\): \d+ kept · [1-9]\d* flushed before errors \(log\.recorded=true\) · [1-9]\d* discarded with clean calls/m);
+    expect(result.stdout).toMatch(
+      /^flight recorder \(last 200 per call\): \d+ kept · [1-9]\d* flushed before errors \(log\.recorded=true\) · [1-9]\d* discarded with clean calls/m,
+    );
   });
 
   test('--fail-call and --verbose-call take a call number within --calls', { timeout: TIMEOUT }, async () => {
@@ -101,7 +105,10 @@ describe('npm run demo (console)', () => {
   });
 });
 
-interface OtlpAttribute { key: string; value: Record<string, unknown> }
+interface OtlpAttribute {
+  key: string;
+  value: Record<string, unknown>;
+}
 interface OtlpLogs {
   resourceLogs: Array<{
     resource: { attributes: OtlpAttribute[] };
@@ -129,17 +136,23 @@ describe('npm run demo (OTLP endpoint set)', () => {
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     // This server reads OTLP/JSON: the demo's exporter follows the protocol variable as NodeSDK's does.
-    const result = await demo(['--calls', '2', '--duration', '30'], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'demo-under-test', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
+    const result = await demo(['--calls', '2', '--duration', '30'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_SERVICE_NAME: 'demo-under-test',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Sent to ${endpoint} as service.name=demo-under-test.`);
     expect(result.stdout).not.toMatch(/^\+00:/m); // records go to the collector, not the console
     // The spans only give records their trace ids: exported only when OTEL_TRACES_EXPORTER asks (the collector takes logs).
     expect(traceRequests).toBe(0);
 
-    const records = logs.flatMap((batch) => batch.resourceLogs).flatMap((rl) => {
-      const service = rl.resource.attributes.find((a) => a.key === 'service.name')?.value['stringValue'];
-      return rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => ({ ...r, service })));
-    });
+    const records = logs
+      .flatMap((batch) => batch.resourceLogs)
+      .flatMap((rl) => {
+        const service = rl.resource.attributes.find((a) => a.key === 'service.name')?.value['stringValue'];
+        return rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => ({ ...r, service })));
+      });
     expect(records.length).toBe(totals(result.stdout).exported);
     expect(new Set(records.map((r) => r.service))).toEqual(new Set(['demo-under-test']));
     const traceOf = new Map<string, Set<string | undefined>>();

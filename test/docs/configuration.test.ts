@@ -38,7 +38,9 @@ describe('the env scanner', () => {
 
   test('reads src/ as it is', () => {
     const read = variablesReadBySrc();
-    expect(read).toEqual(expect.arrayContaining(['LOG_POLICY_MODE', 'DEBUG', 'DEBUG_TX', 'LOG_POLICY_CAPTURE_CONSOLE', 'OTEL_BLRP_MAX_QUEUE_SIZE', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT']));
+    expect(read).toEqual(
+      expect.arrayContaining(['LOG_POLICY_MODE', 'DEBUG', 'DEBUG_TX', 'LOG_POLICY_CAPTURE_CONSOLE', 'OTEL_BLRP_MAX_QUEUE_SIZE', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT']),
+    );
     // A label or an attribute key is not a variable.
     expect(read).not.toContain('LOG_POLICY_RETRY_OVERFLOW');
   });
@@ -58,14 +60,20 @@ describe('docs/configuration.md', () => {
 
   test('documents every variable src/ reads, and none it does not read', () => {
     const read = variablesReadBySrc();
-    expect({ undocumented: read.filter((name) => !documented.includes(name)), unread: documented.filter((name) => !read.includes(name)) }).toEqual({ undocumented: [], unread: [] });
+    expect({ undocumented: read.filter((name) => !documented.includes(name)), unread: documented.filter((name) => !read.includes(name)) }).toEqual({
+      undocumented: [],
+      unread: [],
+    });
   });
 
   test('one row each, with a default, the accepted values and a meaning', () => {
     expect(documented.length).toBe(new Set(documented).size);
     for (const row of sections.get(READ_HERE)!) {
       expect(row.cells, row.name).toHaveLength(4);
-      expect(row.cells.every((cell) => cell !== ''), row.name).toBe(true);
+      expect(
+        row.cells.every((cell) => cell !== ''),
+        row.name,
+      ).toBe(true);
     }
   });
 

@@ -36,19 +36,22 @@ afterAll(async () => {
 
 /** fetch() run in the other origin's page: 'ok <status>', 'opaque' (no-cors) or the browser's error. */
 async function fetchFromPage(url: string, init: { method?: string; body?: string; contentType?: string; noCors?: boolean } = {}): Promise<string> {
-  return await page.evaluate(async ({ url, init }) => {
-    try {
-      const res = await fetch(url, {
-        method: init.method ?? 'GET',
-        ...(init.body !== undefined ? { body: init.body } : {}),
-        ...(init.contentType !== undefined ? { headers: { 'content-type': init.contentType } } : {}),
-        ...(init.noCors === true ? { mode: 'no-cors' as const } : {}),
-      });
-      return res.type === 'opaque' ? 'opaque' : `ok ${res.status}`;
-    } catch (error) {
-      return `refused: ${String(error)}`;
-    }
-  }, { url, init });
+  return await page.evaluate(
+    async ({ url, init }) => {
+      try {
+        const res = await fetch(url, {
+          method: init.method ?? 'GET',
+          ...(init.body !== undefined ? { body: init.body } : {}),
+          ...(init.contentType !== undefined ? { headers: { 'content-type': init.contentType } } : {}),
+          ...(init.noCors === true ? { mode: 'no-cors' as const } : {}),
+        });
+        return res.type === 'opaque' ? 'opaque' : `ok ${res.status}`;
+      } catch (error) {
+        return `refused: ${String(error)}`;
+      }
+    },
+    { url, init },
+  );
 }
 
 /**

@@ -13,17 +13,7 @@ import { runNode } from '../helpers/child.ts';
 import { launchChromium } from './chromium.ts';
 import { droppedByReason, exportedTotal } from './demoOutput.ts';
 import { withSdk } from './sdk.ts';
-import {
-  callLifecycleQuery,
-  policyRecordsQuery,
-  ROOT,
-  startStack,
-  vmuiGraphUrl,
-  vmuiUrl,
-  waitForVictoriaLogs,
-  waitForVictoriaMetrics,
-  type Stack,
-} from './stack.ts';
+import { callLifecycleQuery, policyRecordsQuery, ROOT, startStack, vmuiGraphUrl, vmuiUrl, waitForVictoriaLogs, waitForVictoriaMetrics, type Stack } from './stack.ts';
 
 const DEMO = fileURLToPath(new URL('../../demo/main.ts', import.meta.url));
 const SCREENSHOTS = join(ROOT, 'test-results');
@@ -95,7 +85,9 @@ test("the policy's passed and dropped records, by reason, are a graph in Victori
     timeoutMs: 60_000,
   });
   expect(demo.code, demo.stderr).toBe(0);
-  const reasons = Object.entries(droppedByReason(demo.stdout)).filter(([, n]) => n > 0).map(([reason]) => reason);
+  const reasons = Object.entries(droppedByReason(demo.stdout))
+    .filter(([, n]) => n > 0)
+    .map(([reason]) => reason);
   expect(reasons.length).toBeGreaterThan(1);
   // Every series is stored before the page is opened.
   await waitForVictoriaMetrics(stack.victoriaMetricsUrl, `sum by (outcome, reason) (log_policy.records{service.name="${service}"})`, (s) => s.length === reasons.length + 1);

@@ -48,7 +48,7 @@ afterAll(async () => {
 
 const callIds = Array.from({ length: CALLS }, (_, i) => `call-${i + 1}`);
 
-describe.each(['production', 'development'] as const)('%s: every call\'s lifecycle', (mode) => {
+describe.each(['production', 'development'] as const)("%s: every call's lifecycle", (mode) => {
   test.each(callIds)('%s: CALL_START and CALL_END in the lifecycle file and the backend, with the call span, service and summary', (callId) => {
     const { entries, lifecycle, service } = runs[mode];
     const inBackend = entries.filter((e) => e['call.id'] === callId);
@@ -88,7 +88,10 @@ describe('production mode in the backend', () => {
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.filter((e) => Number(e['severity_number']) < 9)).toEqual([]);
     const noisyChatter = entries.filter(
-      (e) => NOISY.some((n) => e['scope.name'] === n || e['scope.name']?.startsWith(`${n}.`)) && Number(e['severity_number']) < 13 && !(LIFECYCLE_EVENTS as readonly string[]).includes(e['event_name'] ?? ''),
+      (e) =>
+        NOISY.some((n) => e['scope.name'] === n || e['scope.name']?.startsWith(`${n}.`)) &&
+        Number(e['severity_number']) < 13 &&
+        !(LIFECYCLE_EVENTS as readonly string[]).includes(e['event_name'] ?? ''),
     );
     expect(noisyChatter).toEqual([]);
   });
@@ -110,5 +113,6 @@ test('development mode: the debug records did arrive, many more per call', () =>
   const dev = runs.development.entries;
   const debug = dev.filter((e) => Number(e['severity_number']) >= 5 && Number(e['severity_number']) < 9);
   expect(debug.length).toBeGreaterThan(CALLS * 10);
-  for (const callId of callIds) expect(dev.filter((e) => e['call.id'] === callId).length).toBeGreaterThan(runs.production.entries.filter((e) => e['call.id'] === callId).length * 3);
+  for (const callId of callIds)
+    expect(dev.filter((e) => e['call.id'] === callId).length).toBeGreaterThan(runs.production.entries.filter((e) => e['call.id'] === callId).length * 3);
 });

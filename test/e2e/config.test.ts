@@ -64,7 +64,7 @@ describe('docker-compose.yml', () => {
     expect(res.output).toContain('valid');
   });
 
-  test('with docker-compose.override.yml (the repository\'s demo) it is one valid project, as `docker compose up` loads them', () => {
+  test("with docker-compose.override.yml (the repository's demo) it is one valid project, as `docker compose up` loads them", () => {
     const res = run(binaryPath('composecheck'), ['--merge', join(ROOT, 'docker-compose.yml'), join(ROOT, 'docker-compose.override.yml')]);
     expect(res.status, res.output).toBe(0);
     expect(res.output).toContain('valid');

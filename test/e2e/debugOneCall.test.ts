@@ -21,7 +21,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-test('LOG_POLICY_RECORDER + --fail-call: the backend shows the failing call\'s full story; --verbose-call escalates one call', async () => {
+test("LOG_POLICY_RECORDER + --fail-call: the backend shows the failing call's full story; --verbose-call escalates one call", async () => {
   stack = await startStack();
   const service = `debug-one-call-${randomUUID()}`;
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OTEL_|LOG_POLICY_|DEBUG$|DEBUG_TX$)/.test(name)));

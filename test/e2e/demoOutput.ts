@@ -13,8 +13,10 @@ export function exportedTotal(stdout: string): number {
 export function droppedByReason(stdout: string): Record<string, number> {
   const match = /^dropped by reason: (.+)$/m.exec(stdout);
   if (match === null) throw new Error(`no "dropped by reason" line in the demo's output:\n${stdout.slice(-2000)}`);
-  return Object.fromEntries(match[1]!.split(' · ').map((pair) => {
-    const [reason, n] = pair.split(' ');
-    return [reason!, Number(n)];
-  }));
+  return Object.fromEntries(
+    match[1]!.split(' · ').map((pair) => {
+      const [reason, n] = pair.split(' ');
+      return [reason!, Number(n)];
+    }),
+  );
 }

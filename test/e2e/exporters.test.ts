@@ -18,7 +18,7 @@ test.each([
   ['grpc', (s: Stack) => `http://${s.otlpGrpcEndpoint}`],
   ['http/protobuf', (s: Stack) => s.otlpHttpUrl],
   ['http/json', (s: Stack) => s.otlpHttpUrl],
-] as const)('OTEL_EXPORTER_OTLP_PROTOCOL=%s: the policy\'s records reach VictoriaLogs through the collector', { timeout: 90_000 }, async (protocol, endpointOf) => {
+] as const)("OTEL_EXPORTER_OTLP_PROTOCOL=%s: the policy's records reach VictoriaLogs through the collector", { timeout: 90_000 }, async (protocol, endpointOf) => {
   stack ??= await startStack();
   const service = `exporters-${protocol.replace('/', '-')}-${randomUUID()}`;
   const result = await runNode(['--import', REGISTER, fixture('registerApp.ts'), 'end'], {

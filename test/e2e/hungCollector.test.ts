@@ -25,7 +25,7 @@ afterEach(() => {
 const CALLS = 200;
 const QUERY = 'call.id:hung-* event_name:in(CALL_START, CALL_END)';
 
-test('collector hung (SIGSTOP) for 30 s in the middle of 200 calls: every CALL_START/CALL_END arrives; second copies carry the first copy\'s log.record.uid', async () => {
+test("collector hung (SIGSTOP) for 30 s in the middle of 200 calls: every CALL_START/CALL_END arrives; second copies carry the first copy's log.record.uid", async () => {
   stack = await startStack();
   const s = stack;
   const { policy, provider } = policyPipeline(s.otlpHttpUrl);

@@ -20,8 +20,7 @@ afterAll(async () => {
   await sink?.close();
 });
 
-const byOutcomeAndReason = (samples: VmSample[]): Record<string, number> =>
-  Object.fromEntries(samples.map((s) => [`${s.labels['outcome']}/${s.labels['reason'] ?? ''}`, s.value]));
+const byOutcomeAndReason = (samples: VmSample[]): Record<string, number> => Object.fromEntries(samples.map((s) => [`${s.labels['outcome']}/${s.labels['reason'] ?? ''}`, s.value]));
 
 test("the demo's policy metrics reach VictoriaMetrics: records passed, and dropped by reason, as the demo counted them", async () => {
   stack = await startStack();
@@ -54,8 +53,7 @@ test("the demo's policy metrics reach VictoriaMetrics: records passed, and dropp
 test("register's spans and metrics are accepted by the collector: no export error, counted in its own metrics", async () => {
   stack ??= await startStack();
   const service = `register-${randomUUID()}`;
-  const accepted = async (signal: 'spans' | 'metric_points') =>
-    (await queryVictoriaMetrics(stack!.victoriaMetricsUrl, `sum(otelcol_receiver_accepted_${signal})`))[0]?.value ?? 0;
+  const accepted = async (signal: 'spans' | 'metric_points') => (await queryVictoriaMetrics(stack!.victoriaMetricsUrl, `sum(otelcol_receiver_accepted_${signal})`))[0]?.value ?? 0;
   const spansBefore = await accepted('spans');
   // NodeSDK's defaults: OTLP/HTTP for traces and metrics too, to the same endpoint as the logs.
   const app = await runNode(['--import', REGISTER, fixture('registerApp.ts'), 'end'], {

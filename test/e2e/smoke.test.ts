@@ -46,9 +46,7 @@ test('a lifecycle event reaches the lifecycle file and VictoriaLogs; a plain rec
 
   // The lifecycle file: the CALL_START record, with its call id, trace
   // context and resource; and never the plain record.
-  const lifecycle = await waitForLifecycle(lifecycleFile, (rs) =>
-    rs.some((r) => r.attributes['call.id'] === callId && r.eventName === 'CALL_START'),
-  );
+  const lifecycle = await waitForLifecycle(lifecycleFile, (rs) => rs.some((r) => r.attributes['call.id'] === callId && r.eventName === 'CALL_START'));
   const start = lifecycle.find((r) => r.attributes['call.id'] === callId && r.eventName === 'CALL_START');
   expect(start).toMatchObject({
     eventName: 'CALL_START',

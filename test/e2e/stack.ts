@@ -34,10 +34,7 @@ export function binaryPath(name: keyof typeof BINARIES): string {
   try {
     accessSync(path, constants.X_OK);
   } catch {
-    throw new Error(
-      `${name} binary not found or not executable at ${path}. ` +
-        `Run \`bash collector/build.sh\` (npm test runs it as pretest), or set ${env}.`,
-    );
+    throw new Error(`${name} binary not found or not executable at ${path}. ` + `Run \`bash collector/build.sh\` (npm test runs it as pretest), or set ${env}.`);
   }
   return path;
 }
@@ -343,13 +340,7 @@ export async function queryVictoriaLogs(baseUrl: string, query: string, limit = 
 }
 
 /** Polls a query until `done(entries)` holds or the deadline passes (then throws with the last result). */
-export async function waitForVictoriaLogs(
-  baseUrl: string,
-  query: string,
-  done: (entries: VlEntry[]) => boolean,
-  timeoutMs = 20_000,
-  limit = 1000,
-): Promise<VlEntry[]> {
+export async function waitForVictoriaLogs(baseUrl: string, query: string, done: (entries: VlEntry[]) => boolean, timeoutMs = 20_000, limit = 1000): Promise<VlEntry[]> {
   const deadline = Date.now() + timeoutMs;
   let entries: VlEntry[] = [];
   for (;;) {
@@ -382,12 +373,7 @@ export async function queryVictoriaMetrics(baseUrl: string, query: string): Prom
 }
 
 /** Polls an instant query until `done(samples)` holds or the deadline passes (then throws with the last result). */
-export async function waitForVictoriaMetrics(
-  baseUrl: string,
-  query: string,
-  done: (samples: VmSample[]) => boolean,
-  timeoutMs = 20_000,
-): Promise<VmSample[]> {
+export async function waitForVictoriaMetrics(baseUrl: string, query: string, done: (samples: VmSample[]) => boolean, timeoutMs = 20_000): Promise<VmSample[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const samples = await queryVictoriaMetrics(baseUrl, query);
@@ -433,11 +419,7 @@ export function readLifecycleFile(file: string): LifecycleRecord[] {
 }
 
 /** Polls the lifecycle file until `done(records)` holds or the deadline passes. */
-export async function waitForLifecycle(
-  file: string,
-  done: (records: LifecycleRecord[]) => boolean,
-  timeoutMs = 20_000,
-): Promise<LifecycleRecord[]> {
+export async function waitForLifecycle(file: string, done: (records: LifecycleRecord[]) => boolean, timeoutMs = 20_000): Promise<LifecycleRecord[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const records = readLifecycleFile(file);
@@ -499,11 +481,7 @@ const VMUI_RANGES = {
  * `range` (one of vmui's presets), shown in `view` (json, table or group).
  * vmui runs the query from the URL as soon as the page loads.
  */
-export function vmuiUrl(
-  victoriaLogsUrl: string,
-  query: string,
-  opts: { view?: 'json' | 'table' | 'group'; range?: keyof typeof VMUI_RANGES } = {},
-): string {
+export function vmuiUrl(victoriaLogsUrl: string, query: string, opts: { view?: 'json' | 'table' | 'group'; range?: keyof typeof VMUI_RANGES } = {}): string {
   const range = opts.range ?? '24h';
   const params = new URLSearchParams({ query, 'g0.range_input': range, 'g0.relative_time': VMUI_RANGES[range] });
   if (opts.view !== undefined && opts.view !== 'group') params.set('view', opts.view);

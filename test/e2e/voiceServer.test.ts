@@ -79,7 +79,11 @@ beforeAll(async () => {
   server.kill('SIGTERM');
   [exitCode] = (await exited) as [number | null];
   for (const callSid of callSids) {
-    byCall[callSid] = await waitForVictoriaLogs(stack.victoriaLogsUrl, `call.id:${JSON.stringify(callSid)} | sort by (_time)`, (es) => es.some((e) => e['event_name'] === 'CALL_END') && es.some((e) => e['_msg'] === 'Disconnected from the realtime model'));
+    byCall[callSid] = await waitForVictoriaLogs(
+      stack.victoriaLogsUrl,
+      `call.id:${JSON.stringify(callSid)} | sort by (_time)`,
+      (es) => es.some((e) => e['event_name'] === 'CALL_END') && es.some((e) => e['_msg'] === 'Disconnected from the realtime model'),
+    );
   }
 }, 300_000);
 
@@ -89,8 +93,11 @@ afterAll(async () => {
 });
 
 describe('examples/voice-server.mjs under --import otel-log-policy/register, into the collector and VictoriaLogs', () => {
-  test('the server ran and stopped cleanly; stderr holds register\'s one start-up line, which says calls are auto-scoped', () => {
-    expect(stderr.split('\n')).toEqual([expect.stringMatching(/^otel-log-policy: .*; console captured, .*; calls auto-scoped on every websocket upgrade; LOG_POLICY_QUIET=1 hides this line$/), '']);
+  test("the server ran and stopped cleanly; stderr holds register's one start-up line, which says calls are auto-scoped", () => {
+    expect(stderr.split('\n')).toEqual([
+      expect.stringMatching(/^otel-log-policy: .*; console captured, .*; calls auto-scoped on every websocket upgrade; LOG_POLICY_QUIET=1 hides this line$/),
+      '',
+    ]);
     expect(exitCode).toBe(143);
   });
 
@@ -101,7 +108,16 @@ describe('examples/voice-server.mjs under --import otel-log-policy/register, int
     expect(entries.filter((e) => e['event_name'] === 'CALL_START')).toHaveLength(1);
     expect(entries.filter((e) => e['event_name'] === 'CALL_END')).toHaveLength(1);
     // Logged before the start message named the call, yet filed under its CallSid.
-    for (const line of ['Client connected', 'Connected to the realtime model', 'Received event: session.created', `Incoming stream has started MZ${callSid}`, 'Mark received end-of-greeting', 'Stream stopped', 'Client disconnected.', 'Disconnected from the realtime model']) {
+    for (const line of [
+      'Client connected',
+      'Connected to the realtime model',
+      'Received event: session.created',
+      `Incoming stream has started MZ${callSid}`,
+      'Mark received end-of-greeting',
+      'Stream stopped',
+      'Client disconnected.',
+      'Disconnected from the realtime model',
+    ]) {
       expect(messages).toContain(line);
     }
     const start = entries.find((e) => e['event_name'] === 'CALL_START')!;
@@ -118,7 +134,12 @@ describe('examples/voice-server.mjs under --import otel-log-policy/register, int
     expect(Number(end['log.forwarded_count'])).toBe(entries.length - 1);
     expect(Number(end['log.produced_count'])).toBe(Number(end['log.forwarded_count']) + Number(end['log.dropped_count']));
     const endedAt = Date.parse(end['_time']!);
-    expect(entries.filter((e) => Date.parse(e['_time']!) > endedAt).map((e) => e['_msg']).filter((m) => m !== 'Disconnected from the realtime model')).toEqual([]);
+    expect(
+      entries
+        .filter((e) => Date.parse(e['_time']!) > endedAt)
+        .map((e) => e['_msg'])
+        .filter((m) => m !== 'Disconnected from the realtime model'),
+    ).toEqual([]);
   });
 
   test('nothing of the server went out without a call but its start-up line', async () => {
@@ -126,7 +147,7 @@ describe('examples/voice-server.mjs under --import otel-log-policy/register, int
     expect(outside.map((e) => e['_msg'])).toEqual([expect.stringMatching(/^Server is listening on http:\/\/127\.0\.0\.1:\d+$/)]);
   });
 
-  test.each(callSids)('%s: the README\'s lifecycle query finds the call\'s CALL_START and CALL_END', async (callSid) => {
+  test.each(callSids)("%s: the README's lifecycle query finds the call's CALL_START and CALL_END", async (callSid) => {
     const lifecycle = await waitForVictoriaLogs(stack!.victoriaLogsUrl, callLifecycleQuery(callSid), (es) => es.length >= 2);
     expect(lifecycle.map((e) => e['event_name'])).toEqual(['CALL_START', 'CALL_END']);
   });

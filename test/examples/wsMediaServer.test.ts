@@ -47,7 +47,10 @@ describe('examples/ws-media-server.ts: a call scope per media websocket connecti
     expect(media.length).toBe(2 * 3 + 3 + 5); // start, mark and the bad frame per call, plus the audio frames
     for (const r of media) expect(['call-ws-a', 'call-ws-b']).toContain(r.attributes['call.id']);
 
-    for (const [id, frames] of [['call-ws-a', 3], ['call-ws-b', 5]] as const) {
+    for (const [id, frames] of [
+      ['call-ws-a', 3],
+      ['call-ws-b', 5],
+    ] as const) {
       const keys = ofCall(p, id).map((r) => r.attributes['log.key'] ?? r.body);
       expect(keys[0]).toBe('CALL_START');
       expect(keys.at(-1)).toBe('CALL_END');
@@ -64,7 +67,11 @@ describe('examples/ws-media-server.ts: a call scope per media websocket connecti
     await streamCall(server.port, 'call-ws-prod', 4);
     await until(() => ended(p, 'call-ws-prod'), 'CALL_END');
     expect(ofCall(p, 'call-ws-prod').map((r) => r.attributes['log.key'] ?? r.body)).toEqual([
-      'CALL_START', 'frame start', 'playback mark reached', '[BAD_FRAME] not JSON', 'CALL_END',
+      'CALL_START',
+      'frame start',
+      'playback mark reached',
+      '[BAD_FRAME] not JSON',
+      'CALL_END',
     ]);
   });
 });

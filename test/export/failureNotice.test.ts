@@ -79,7 +79,11 @@ describe('withFailureNotice: export failures on stderr', () => {
     const inner = new FakeExporter();
     inner.mode = 'down';
     const retrying = new RetryingExporter(inner, { bufferSize: 0, macroEvents: new Set(MACRO_EVENTS), timers: new FakeTimers() });
-    const exporter = withFailureNotice(retrying, { write: () => { throw new Error('EPIPE'); } });
+    const exporter = withFailureNotice(retrying, {
+      write: () => {
+        throw new Error('EPIPE');
+      },
+    });
     const code = await new Promise<number>((resolve) => exporter.export(records(17), (r) => resolve(r.code)));
     expect(code).toBe(ExportResultCode.FAILED);
   });

@@ -159,7 +159,10 @@ describe('the byte estimate', () => {
   test('is never below the real OTLP/JSON request, and not far above it', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ body: value, attributes: fc.dictionary(anyString, fc.oneof(anyString, fc.integer(), fc.boolean())), eventName: fc.option(anyString, { nil: undefined }) }), { minLength: 1, maxLength: 20 }),
+        fc.array(
+          fc.record({ body: value, attributes: fc.dictionary(anyString, fc.oneof(anyString, fc.integer(), fc.boolean())), eventName: fc.option(anyString, { nil: undefined }) }),
+          { minLength: 1, maxLength: 20 },
+        ),
         (specs) => {
           const records = sdkRecords(specs.length, (i) => specs[i]!);
           const actual = JsonLogsSerializer.serializeRequest(records)!.length;

@@ -39,9 +39,7 @@ export function variablesReadIn(source: string, readers: readonly string[]): Set
 }
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 }
 
 /** Every variable the code under `src` reads, sorted. */
@@ -65,7 +63,12 @@ export interface VariableRow {
 
 /** Cells of a Markdown table row, splitting on `|` but not on an escaped `\|`. */
 function cellsOf(line: string): string[] {
-  return line.trim().replace(/^\|/, '').replace(/\|$/, '').split(/(?<!\\)\|/).map((cell) => cell.trim());
+  return line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((cell) => cell.trim());
 }
 
 /** The variable rows under each `## ` heading of a page: a row whose first cell is one `NAME` in backticks. */

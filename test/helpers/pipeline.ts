@@ -22,10 +22,7 @@ export function useGlobally(provider: ApiLoggerProvider): void {
 }
 
 /** The real LoggerProvider → LogPolicyProcessor → SimpleLogRecordProcessor → in-memory exporter. */
-export function pipeline(
-  env: Record<string, string> = {},
-  options: { global?: boolean; wrapExporter?: (exporter: InMemoryLogRecordExporter) => LogRecordExporter } = {},
-) {
+export function pipeline(env: Record<string, string> = {}, options: { global?: boolean; wrapExporter?: (exporter: InMemoryLogRecordExporter) => LogRecordExporter } = {}) {
   const clock = new FakeClock();
   const exporter = new InMemoryLogRecordExporter();
   const exporting = options.wrapExporter?.(exporter) ?? exporter;
@@ -46,4 +43,3 @@ export function pipeline(
 }
 
 export type Pipeline = ReturnType<typeof pipeline>;
-

@@ -33,7 +33,14 @@ export async function twilioCall(url: string, options: TwilioCallOptions): Promi
   const start = {
     event: 'start',
     streamSid,
-    start: { accountSid: 'AC0000', streamSid, callSid: options.callSid, tracks: ['inbound'], customParameters: {}, mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 } },
+    start: {
+      accountSid: 'AC0000',
+      streamSid,
+      callSid: options.callSid,
+      tracks: ['inbound'],
+      customParameters: {},
+      mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
+    },
   };
   if (options.startText !== undefined) socket.send(options.startText);
   else send(start);

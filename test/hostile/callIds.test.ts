@@ -39,7 +39,13 @@ test('ids up to 128 characters are kept; longer ones become their first 64 chara
   expect(boundedCallId(`${LONG}x`)).not.toBe(BOUNDED);
   expect(keptCallId(42)).toBe('42');
   expect(keptCallId(undefined)).toBe(INVALID_CALL_ID);
-  expect(keptCallId({ toString: () => { throw new Error('no'); } })).toBe(INVALID_CALL_ID);
+  expect(
+    keptCallId({
+      toString: () => {
+        throw new Error('no');
+      },
+    }),
+  ).toBe(INVALID_CALL_ID);
 });
 
 test('startCall, the records of its scope and a record naming the call by its long id all meet in one bounded id', async () => {

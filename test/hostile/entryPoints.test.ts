@@ -38,9 +38,21 @@ function hostileValues(): Record<string, unknown> {
   return {
     deep: deepJson(3_000),
     deeper: deepJson(100_000),
-    getter: { ok: 1, get secret(): never { throw new Error('getter'); } },
+    getter: {
+      ok: 1,
+      get secret(): never {
+        throw new Error('getter');
+      },
+    },
     revoked: revoked.proxy,
-    trapping: new Proxy({}, { ownKeys: () => { throw new Error('trap'); } }),
+    trapping: new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('trap');
+        },
+      },
+    ),
     symbol: Symbol('s'),
     fn: () => 1,
     cycle,
@@ -98,9 +110,15 @@ describe('the facade, the call scope and console capture take any value without 
   test('startCall(id, attrs) and scope.end(attrs) with hostile attributes, and an exception that throws when read', async () => {
     const s = service();
     let call: ReturnType<typeof startCall> | undefined;
-    expect(() => { call = startCall('CA-hostile', hostileValues() as never); }).not.toThrow();
+    expect(() => {
+      call = startCall('CA-hostile', hostileValues() as never);
+    }).not.toThrow();
     const thrower = new Error('boom');
-    Object.defineProperty(thrower, 'message', { get: () => { throw new Error('message getter'); } });
+    Object.defineProperty(thrower, 'message', {
+      get: () => {
+        throw new Error('message getter');
+      },
+    });
     expect(() => call!.run(() => getLogger('server.call').error('failed', undefined, thrower))).not.toThrow();
     expect(() => call!.run(() => getLogger('server.call').error('failed again', undefined, revokedProxy()))).not.toThrow();
     expect(() => call!.end(hostileValues() as never)).not.toThrow();
@@ -120,9 +138,19 @@ describe('the facade, the call scope and console capture take any value without 
     const log = getLogger('server.quiet');
     expect(log.debug.name).not.toBe('noop');
     let reads = 0;
-    log.debug('outside any call, below the threshold', { get payload() { reads++; return 1; } });
+    log.debug('outside any call, below the threshold', {
+      get payload() {
+        reads++;
+        return 1;
+      },
+    });
     expect(reads).toBe(0);
-    log.info('built', { get payload() { reads++; return 1; } });
+    log.info('built', {
+      get payload() {
+        reads++;
+        return 1;
+      },
+    });
     expect(reads).toBeGreaterThan(0);
   });
 
@@ -141,7 +169,11 @@ describe('the facade, the call scope and console capture take any value without 
       const s = service();
       restore = captureConsole();
       const thrower = new Error('boom');
-      Object.defineProperty(thrower, 'stack', { get: () => { throw new Error('stack getter'); } });
+      Object.defineProperty(thrower, 'stack', {
+        get: () => {
+          throw new Error('stack getter');
+        },
+      });
       expect(() => console.error('proxy', revokedProxy())).not.toThrow();
       expect(() => console.error('error', thrower)).not.toThrow();
       const out = await s.exported();

@@ -16,7 +16,10 @@ const FORGED_END = '{"__proto__":{"log.key":"CALL_END","call.id":"CA-victim"}}';
 
 function service(env: Record<string, string> = {}) {
   const exporter = new InMemoryLogRecordExporter();
-  const [policy] = logPolicyProcessors({ config: loadPolicyConfig({ LOG_POLICY_MODE: 'production', LOG_POLICY_TEMPLATE_LIMIT: 'none', LOG_POLICY_TEMPLATE_SHARE: '100', LOG_POLICY_CALL_TAIL: '0', ...env }), exporter });
+  const [policy] = logPolicyProcessors({
+    config: loadPolicyConfig({ LOG_POLICY_MODE: 'production', LOG_POLICY_TEMPLATE_LIMIT: 'none', LOG_POLICY_TEMPLATE_SHARE: '100', LOG_POLICY_CALL_TAIL: '0', ...env }),
+    exporter,
+  });
   const provider = new LoggerProvider({ processors: [policy] });
   useGlobally(provider);
   return {
@@ -36,9 +39,13 @@ async function attack(logForged: (forged: unknown, s: ReturnType<typeof service>
   const s = service();
   const victim = startCall('CA-victim');
   const app = getLogger('server.app');
-  victim.run(() => { for (let i = 0; i < 20; i++) app.info(`victim line ${i}`); });
+  victim.run(() => {
+    for (let i = 0; i < 20; i++) app.info(`victim line ${i}`);
+  });
   logForged(JSON.parse(FORGED_END), s);
-  victim.run(() => { for (let i = 20; i < 40; i++) app.info(`victim line ${i}`); });
+  victim.run(() => {
+    for (let i = 20; i < 40; i++) app.info(`victim line ${i}`);
+  });
   const out = await s.exported();
   return { s, out, victim };
 }
@@ -46,7 +53,11 @@ async function attack(logForged: (forged: unknown, s: ReturnType<typeof service>
 test.each([
   ['through the facade', (forged: unknown) => getLogger('server.webhook').info('webhook payload', forged as never)],
   // The bridges' path: the SDK builds the record from the attributes as given; only the processor runs our code.
-  ['through the SDK logger, as a bridge emits', (forged: unknown, s: ReturnType<typeof service>) => s.provider.getLogger('server.webhook').emit({ severityNumber: S.INFO, body: 'webhook payload', attributes: forged as never })],
+  [
+    'through the SDK logger, as a bridge emits',
+    (forged: unknown, s: ReturnType<typeof service>) =>
+      s.provider.getLogger('server.webhook').emit({ severityNumber: S.INFO, body: 'webhook payload', attributes: forged as never }),
+  ],
 ] as const)('a parsed {"__proto__":{"log.key":"CALL_END","call.id":…}} %s ends no call and forges no CALL_END', async (_, logForged) => {
   const { s, out } = await attack(logForged);
   expect(out.filter((r) => r.attributes['log.key'] === 'CALL_END' || r.eventName === 'CALL_END')).toEqual([]);

@@ -80,16 +80,18 @@ await provider.forceFlush();
 const acrossCalls = heap() - base;
 const statsAcross = policy.stats();
 
-console.log(JSON.stringify({
-  keys: N,
-  oneCallBytes: oneCall,
-  acrossCallsBytes: acrossCalls,
-  txSlowFirst,
-  txSlowAfter,
-  knownLimited,
-  rlOverflowed: rl.overflowed,
-  onceOverflowed: once.overflowed,
-  oneCall: { keysTracked: statsOneCall.keysTracked, keysOverflowed: statsOneCall.keysOverflowed, overflowDrops: statsOneCall.droppedByKey['(overflow)'] ?? 0 },
-  across: { keysTracked: statsAcross.keysTracked, keysOverflowed: statsAcross.keysOverflowed, callsOpen: statsAcross.callsOpen },
-  exported,
-}));
+console.log(
+  JSON.stringify({
+    keys: N,
+    oneCallBytes: oneCall,
+    acrossCallsBytes: acrossCalls,
+    txSlowFirst,
+    txSlowAfter,
+    knownLimited,
+    rlOverflowed: rl.overflowed,
+    onceOverflowed: once.overflowed,
+    oneCall: { keysTracked: statsOneCall.keysTracked, keysOverflowed: statsOneCall.keysOverflowed, overflowDrops: statsOneCall.droppedByKey['(overflow)'] ?? 0 },
+    across: { keysTracked: statsAcross.keysTracked, keysOverflowed: statsAcross.keysOverflowed, callsOpen: statsAcross.callsOpen },
+    exported,
+  }),
+);

@@ -1,7 +1,5 @@
 import { metrics, ROOT_CONTEXT, SeverityNumber as S } from '@opentelemetry/api';
-import {
-  AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type DataPoint,
-} from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, test } from 'vitest';
 import { CALL_ID_KEY } from '../../src/state/callContext.ts';
 import { MAX_METRIC_KEYS } from '../../src/pipeline/hooks/PolicyMetrics.ts';
@@ -24,7 +22,11 @@ function registerMeterProvider() {
   return async (name: string): Promise<DataPoint<number>[]> => {
     exporter.reset();
     await reader.forceFlush();
-    const found = exporter.getMetrics().flatMap((rm) => rm.scopeMetrics).flatMap((sm) => sm.metrics).filter((m) => m.descriptor.name === name);
+    const found = exporter
+      .getMetrics()
+      .flatMap((rm) => rm.scopeMetrics)
+      .flatMap((sm) => sm.metrics)
+      .filter((m) => m.descriptor.name === name);
     return found.flatMap((m) => m.dataPoints as DataPoint<number>[]);
   };
 }
@@ -34,10 +36,9 @@ function emit(p: Pipeline, severity: S, body: string, callId?: string) {
   p.logger('server.app').emit({ severityNumber: severity, body, context: ctx });
 }
 
-const value = (points: DataPoint<number>[], attributes: Record<string, string>) =>
-  points.find((dp) => JSON.stringify(dp.attributes) === JSON.stringify(attributes))?.value;
+const value = (points: DataPoint<number>[], attributes: Record<string, string>) => points.find((dp) => JSON.stringify(dp.attributes) === JSON.stringify(attributes))?.value;
 
-describe('the policy\'s own metrics', () => {
+describe("the policy's own metrics", () => {
   test('log_policy.records by outcome, reason and key; gauges of open and escalated calls', async () => {
     const read = registerMeterProvider();
     const p = pipeline({ LOG_POLICY_RECORDER: '10' });

@@ -58,7 +58,9 @@ test('its bridges subpath resolves from the install', () => {
   writeFileSync(join(project, 'bridges.mjs'), `import * as bridges from 'otel-log-policy/bridges';\nconsole.log(Object.keys(bridges).sort().join(','));\n`);
   const run = spawnSync(process.execPath, ['bridges.mjs'], { cwd: project, encoding: 'utf8' });
   expect(run.stderr).toBe('');
-  expect(run.stdout.trim()).toBe('CALL_PROTOCOLS,EXOTEL,SUPPORTED_WS_VERSIONS,TELNYX,TWILIO,WsCallsInstrumentation,hookBridgedImports,instrumentCalls,linkApiLogsGlobal,logBridgeInstrumentations');
+  expect(run.stdout.trim()).toBe(
+    'CALL_PROTOCOLS,EXOTEL,SUPPORTED_WS_VERSIONS,TELNYX,TWILIO,WsCallsInstrumentation,hookBridgedImports,instrumentCalls,linkApiLogsGlobal,logBridgeInstrumentations',
+  );
 });
 
 test('its types resolve for a TypeScript consumer', () => {
@@ -135,7 +137,7 @@ test('from the install, LOG_POLICY_REDACT_PATTERNS is checked for backtracking: 
   expect(good.code, good.stderr).toBe(0);
 }, 60_000);
 
-test('the README\'s LoggerProvider example runs as written against the installed package', async () => {
+test("the README's LoggerProvider example runs as written against the installed package", async () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Use it with a LoggerProvider'));
   const example = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
@@ -145,14 +147,23 @@ test('the README\'s LoggerProvider example runs as written against the installed
     try {
       const run = await runNodeIn(project, ['readme-example.mjs'], { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, LOG_POLICY_MODE: mode });
       expect(run.code, run.stderr).toBe(0);
-      return sink.records().map((r) => String(r.body)).sort();
+      return sink
+        .records()
+        .map((r) => String(r.body))
+        .sort();
     } finally {
       await sink.close();
     }
   };
   expect(await exported('production')).toEqual(['[CALL_END] call CA123 ended', '[CALL_START] call CA123 started', '[CREATE_APPT] booked 10:30', '[TX_SLOW] queue=12']);
   // Development mode lets the debug line through: the same example, the policy acting differently.
-  expect(await exported('development')).toEqual(['[AUDIO_DELTA] 320 bytes', '[CALL_END] call CA123 ended', '[CALL_START] call CA123 started', '[CREATE_APPT] booked 10:30', '[TX_SLOW] queue=12']);
+  expect(await exported('development')).toEqual([
+    '[AUDIO_DELTA] 320 bytes',
+    '[CALL_END] call CA123 ended',
+    '[CALL_START] call CA123 started',
+    '[CREATE_APPT] booked 10:30',
+    '[TX_SLOW] queue=12',
+  ]);
 });
 
 test('the install holds one copy of @opentelemetry/instrumentation (NodeSDK and the pino/winston bridges agree)', () => {

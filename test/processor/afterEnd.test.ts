@@ -9,7 +9,11 @@ function emit(p: Pipeline, severity: S, body: string, callId: string, attributes
 }
 const lifecycle = (p: Pipeline, key: 'CALL_START' | 'CALL_END', callId: string) =>
   p.logger('otel-log-policy').emit({ eventName: key, severityNumber: S.INFO, body: `[${key}] ${callId}`, attributes: { 'call.id': callId } });
-const ofCall = (p: Pipeline, id: string) => p.records().filter((r) => r.attributes['call.id'] === id).map((r) => String(r.body));
+const ofCall = (p: Pipeline, id: string) =>
+  p
+    .records()
+    .filter((r) => r.attributes['call.id'] === id)
+    .map((r) => String(r.body));
 
 describe('a record logged in a call after its CALL_END', () => {
   test('carries the call id, is counted in afterEnd, and does not re-open the call', () => {
@@ -27,7 +31,7 @@ describe('a record logged in a call after its CALL_END', () => {
     expect(end.attributes['log.produced_count']).toBe(3);
   });
 
-  test('is held to the ended call\'s rules: its spent budget and once-keys stay spent (no fresh budget)', () => {
+  test("is held to the ended call's rules: its spent budget and once-keys stay spent (no fresh budget)", () => {
     const p = pipeline({ LOG_POLICY_MODE: 'production', LOG_POLICY_CALL_BUDGET: '2' });
     lifecycle(p, 'CALL_START', 'c2');
     emit(p, S.INFO, '[DSP] on', 'c2');
@@ -46,7 +50,7 @@ describe('a record logged in a call after its CALL_END', () => {
     expect(stats.callsOpen).toBe(0);
   });
 
-  test('with a call tail on, a late record over the budget is dropped and counted, not held in the ended call\'s tail', () => {
+  test("with a call tail on, a late record over the budget is dropped and counted, not held in the ended call's tail", () => {
     const p = pipeline({ LOG_POLICY_MODE: 'production', LOG_POLICY_CALL_BUDGET: '1', LOG_POLICY_CALL_TAIL: '5' });
     lifecycle(p, 'CALL_START', 'c5');
     emit(p, S.INFO, 'one', 'c5');

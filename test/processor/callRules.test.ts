@@ -2,11 +2,12 @@ import { SeverityNumber as S } from '@opentelemetry/api';
 import { describe, expect, test } from 'vitest';
 import { pipeline, type Pipeline } from '../helpers/pipeline.ts';
 
-const at = (severityNumber: S, body: unknown, callId?: string, attributes: Record<string, unknown> = {}) => ({
-  severityNumber,
-  body: body as string,
-  attributes: callId === undefined ? attributes : { 'call.id': callId, ...attributes },
-}) as const;
+const at = (severityNumber: S, body: unknown, callId?: string, attributes: Record<string, unknown> = {}) =>
+  ({
+    severityNumber,
+    body: body as string,
+    attributes: callId === undefined ? attributes : { 'call.id': callId, ...attributes },
+  }) as const;
 
 /** The budget alone, as before templates: no template limit, no per-template share, no tail. */
 const PLAIN_BUDGET = { LOG_POLICY_TEMPLATE_LIMIT: 'none', LOG_POLICY_TEMPLATE_SHARE: '100', LOG_POLICY_CALL_TAIL: '0' };
@@ -23,7 +24,7 @@ describe('once-per-call keys (rule 5)', () => {
     expect(p.processor.stats().droppedByReason.once).toBe(4);
   });
 
-  test('more once-keys than fit in a call\'s bit mask still pass once each', () => {
+  test("more once-keys than fit in a call's bit mask still pass once each", () => {
     const keys = Array.from({ length: 40 }, (_, i) => `K${i}`);
     const p = pipeline({ LOG_POLICY_ONCE: keys.join(','), LOG_POLICY_CALL_BUDGET: '0' });
     for (let round = 0; round < 2; round++) for (const key of keys) emit(p, S.INFO, `[${key}] x`, 'a');
@@ -38,7 +39,7 @@ describe('once-per-call keys (rule 5)', () => {
     expect(p.records()).toHaveLength(1);
   });
 
-  test('ERROR is not governed by the once rule: the seed\'s [DSP] ERROR passes after [DSP] enabled', () => {
+  test("ERROR is not governed by the once rule: the seed's [DSP] ERROR passes after [DSP] enabled", () => {
     const p = pipeline({});
     emit(p, S.INFO, '[DSP] enabled', 'a');
     emit(p, S.ERROR, '[DSP] ERROR: overflow - first occurrence', 'a');
@@ -80,7 +81,7 @@ describe('rate limits (rule 6)', () => {
 });
 
 describe('repeated errors (rule 7)', () => {
-  test('the seed\'s DSP-error pattern: first ERROR, then a WARN with the count after 30 s', () => {
+  test("the seed's DSP-error pattern: first ERROR, then a WARN with the count after 30 s", () => {
     const p = pipeline({});
     emit(p, S.ERROR, '[DSP] ERROR: clip - first occurrence', 'a');
     for (let i = 0; i < 50; i++) {

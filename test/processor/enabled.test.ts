@@ -70,7 +70,18 @@ test('a downstream that throws never throws into the caller; the failure is coun
 test('a record whose attributes throw on access is forwarded unchanged and counted, never thrown', () => {
   const p = pipeline({});
   // The policy reads own attributes (Object.hasOwn asks getOwnPropertyDescriptor), so every trap throws.
-  const hostile = new Proxy({}, { get: () => { throw new Error('trap'); }, getOwnPropertyDescriptor: () => { throw new Error('trap'); }, ownKeys: () => [] });
+  const hostile = new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('trap');
+      },
+      getOwnPropertyDescriptor: () => {
+        throw new Error('trap');
+      },
+      ownKeys: () => [],
+    },
+  );
   expect(() => p.processor.onEmit({ attributes: hostile, instrumentationScope: { name: 'x' } } as never)).not.toThrow();
   expect(p.processor.stats().internalErrors).toBe(1);
 });

@@ -13,7 +13,10 @@ function hostileRecords() {
   (circular['depth'] as Record<string, unknown>)['back'] = circular;
   const thousands: Record<string, string> = {};
   for (let i = 0; i < 5000; i++) thousands[`attr.${i}`] = `value ${i}`;
-  class Session { id = 'S1'; secret = () => 'x'; }
+  class Session {
+    id = 'S1';
+    secret = () => 'x';
+  }
   return [
     { body: circular as never, attributes: { 'call.id': 'C1' } },
     { body: 'attrs', attributes: { und: undefined, nan: NaN, inf: -Infinity, big: 12345678901234567890n as never, fn: (() => 1) as never, circ: circular as never } },

@@ -60,7 +60,10 @@ describe('threshold (rule 4)', () => {
   });
 
   test('DEBUG_TX=1 lets TX_ keys through at DEBUG in production', () => {
-    for (const [debugTx, expected] of [['0', []], ['1', ['[TX_QUEUE] depth=3']]] as const) {
+    for (const [debugTx, expected] of [
+      ['0', []],
+      ['1', ['[TX_QUEUE] depth=3']],
+    ] as const) {
       const p = pipeline({ DEBUG_TX: debugTx });
       p.logger('server.media_ws_ai').emit({ ...DEBUG, body: '[TX_QUEUE] depth=3' });
       p.logger('server.media_ws_ai').emit({ ...DEBUG, body: '[RX_QUEUE] depth=3' });

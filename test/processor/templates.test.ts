@@ -157,7 +157,12 @@ describe('call tail (LOG_POLICY_CALL_TAIL, default 5)', () => {
     emit(p, S.INFO, 'Client disconnected.', 'a');
     emit(p, S.INFO, '[CALL_END] done', 'a');
     expect(p.bodies().slice(15)).toEqual(['line 26', 'line 27', 'line 28', 'line 29', 'Client disconnected.', '[CALL_END] done']);
-    expect(p.records().slice(15, 20).every((r) => r.attributes['log.tail'] === true && r.attributes['call.id'] === 'a')).toBe(true);
+    expect(
+      p
+        .records()
+        .slice(15, 20)
+        .every((r) => r.attributes['log.tail'] === true && r.attributes['call.id'] === 'a'),
+    ).toBe(true);
     expect(summaryOf(p)).toMatchObject({
       'log.tail_count': 5,
       'log.produced_count': 32,
@@ -208,7 +213,7 @@ describe('a Twilio-style per-frame stream, 50/s for 60 s in one call, no tags an
     emit(p, S.INFO, '[CALL_END] caller hung up', id);
   }
 
-  test('production: at most 20 of the app\'s records (CALL_START and CALL_END beside them), the last lines kept, the counts in CALL_END', () => {
+  test("production: at most 20 of the app's records (CALL_START and CALL_END beside them), the last lines kept, the counts in CALL_END", () => {
     const p = pipeline({});
     twilioCall(p, 'CA1');
     const bodies = p.bodies() as string[];

@@ -181,9 +181,7 @@ describe('flight recorder (LOG_POLICY_RECORDER)', () => {
     });
     call.end();
     expect(log.isEnabled('debug')).toBe(false);
-    expect(p.bodies()).toEqual([
-      '[CALL_START] call a started', '[AUDIO_DELTA] 320 bytes', 'vad: speech start', 'realtime socket closed', '[CALL_END] call a ended',
-    ]);
+    expect(p.bodies()).toEqual(['[CALL_START] call a started', '[AUDIO_DELTA] 320 bytes', 'vad: speech start', 'realtime socket closed', '[CALL_END] call a ended']);
     expect(recordedFlags(p)).toEqual([false, true, true, false, false]);
   });
 
@@ -196,7 +194,10 @@ describe('flight recorder (LOG_POLICY_RECORDER)', () => {
     logger.emit({ severityNumber: S.ERROR, body: 'boom', timestamp: T0 + 6_000, context: ctx });
     await processor.forceFlush();
     const records = exporter.getFinishedLogRecords();
-    expect(records.map((r) => [r.body, ms(r.hrTime), r.attributes['log.recorded']])).toEqual([['kept', 5_000, true], ['boom', 6_000, undefined]]);
+    expect(records.map((r) => [r.body, ms(r.hrTime), r.attributes['log.recorded']])).toEqual([
+      ['kept', 5_000, true],
+      ['boom', 6_000, undefined],
+    ]);
     await processor.shutdown();
   });
 });

@@ -3,7 +3,9 @@ import { describe, expect, test } from 'vitest';
 import { Redactor } from '../../src/pipeline/redact/Redactor.ts';
 
 const corpus = (name: string) =>
-  readFileSync(new URL(`./corpus/${name}`, import.meta.url), 'utf8').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+  readFileSync(new URL(`./corpus/${name}`, import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'));
 
 /** A small seeded generator, so the generated clean lines are the same on every run. */
 function random(seed: number): () => number {
@@ -39,9 +41,11 @@ function generatedCleanLines(n: number): string[] {
     () => `latency p50=${int(500)}ms p99=${int(5000)}ms n=${digits(5)} at ${new Date(1.7e12 + int(1e10)).toISOString()}`,
     () => `version ${int(30)}.${int(30)}.${int(300)} build ${digits(8)}.${digits(4)} commit ${hex(40)}`,
     // Twilio media frames: 160 random bytes of base64 mu-law, where `+` can sit before digits.
-    () => `{"event":"media","sequenceNumber":"${int(1e5)}","media":{"track":"inbound","chunk":"${int(1e5)}","timestamp":"${int(1e7)}","payload":"${Buffer.from(Array.from({ length: 160 }, () => int(256))).toString('base64')}"}}`,
+    () =>
+      `{"event":"media","sequenceNumber":"${int(1e5)}","media":{"track":"inbound","chunk":"${int(1e5)}","timestamp":"${int(1e7)}","payload":"${Buffer.from(Array.from({ length: 160 }, () => int(256))).toString('base64')}"}}`,
     // Twilio status callbacks, form-encoded, with no caller fields.
-    () => `POST /twilio/status CallSid=CA${hex(32)}&AccountSid=AC${hex(32)}&CallStatus=completed&CallDuration=${int(3600)}&Timestamp=${encodeURIComponent(new Date(1.7e12 + int(1e10)).toUTCString())}&SequenceNumber=${int(10)}`,
+    () =>
+      `POST /twilio/status CallSid=CA${hex(32)}&AccountSid=AC${hex(32)}&CallStatus=completed&CallDuration=${int(3600)}&Timestamp=${encodeURIComponent(new Date(1.7e12 + int(1e10)).toUTCString())}&SequenceNumber=${int(10)}`,
     () => `jitter ${int(200)}ms lost ${int(100)} of ${digits(5)} (${(r() * 5).toFixed(2)}%) window ${int(1000)}-${int(10000)} retries ${int(10)}-${int(100)}`,
   ];
   return Array.from({ length: n }, () => templates[int(templates.length)]!());

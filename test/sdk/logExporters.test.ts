@@ -66,7 +66,10 @@ describe('the log exporters chosen by the standard variables', () => {
   });
 
   it('take the logs protocol over the general one, and say which variable decided', () => {
-    expect(logExportersSetting({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'grpc' })).toMatchObject({ protocol: 'grpc', protocolSource: 'OTEL_EXPORTER_OTLP_LOGS_PROTOCOL' });
+    expect(logExportersSetting({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'grpc' })).toMatchObject({
+      protocol: 'grpc',
+      protocolSource: 'OTEL_EXPORTER_OTLP_LOGS_PROTOCOL',
+    });
     expect(logExportersSetting({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })).toMatchObject({ protocol: 'http/json', protocolSource: 'OTEL_EXPORTER_OTLP_PROTOCOL' });
   });
 
@@ -78,7 +81,9 @@ describe('the log exporters chosen by the standard variables', () => {
       warnings: ['OTEL_LOGS_EXPORTER="otlp,bogus": "bogus" not accepted (accepted: otlp, console, none, or a comma list of them); ignored as NodeSDK does, so using otlp'],
     });
     const { warnings } = logExportersSetting({ OTEL_LOGS_EXPORTER: 'Console,zipkin' });
-    expect(warnings).toEqual(['OTEL_LOGS_EXPORTER="Console,zipkin": "Console", "zipkin" not accepted (accepted: otlp, console, none, or a comma list of them); ignored as NodeSDK does, so no exporter is set up (the policy still runs and counts)']);
+    expect(warnings).toEqual([
+      'OTEL_LOGS_EXPORTER="Console,zipkin": "Console", "zipkin" not accepted (accepted: otlp, console, none, or a comma list of them); ignored as NodeSDK does, so no exporter is set up (the policy still runs and counts)',
+    ]);
   });
 
   it('warn once about an unknown protocol and fall back to http/protobuf, as NodeSDK does', () => {
@@ -161,7 +166,12 @@ describe('under node --import otel-log-policy/register', { timeout: 30_000 }, ()
     // ConsoleLogRecordExporter's console.dir of each record: body and the call id are there.
     expect(result.stdout).toContain("body: '[CALL_START] call call-register-1 started'");
     expect(result.stdout).toContain("'call.id': 'call-register-1'");
-    expect(sink.requests().slice(before).filter((r) => r.path === '/v1/logs')).toEqual([]);
+    expect(
+      sink
+        .requests()
+        .slice(before)
+        .filter((r) => r.path === '/v1/logs'),
+    ).toEqual([]);
   });
 
   it('OTEL_LOGS_EXPORTER=none exports nothing', async () => {
@@ -170,13 +180,20 @@ describe('under node --import otel-log-policy/register', { timeout: 30_000 }, ()
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).not.toContain('CALL_START');
-    expect(sink.requests().slice(before).filter((r) => r.path === '/v1/logs')).toEqual([]);
+    expect(
+      sink
+        .requests()
+        .slice(before)
+        .filter((r) => r.path === '/v1/logs'),
+    ).toEqual([]);
   });
 
   it('OTEL_LOGS_EXPORTER=otlp,console does both, the policy once', async () => {
     const result = await run('exporters-both', { OTEL_LOGS_EXPORTER: 'otlp,console', OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/json' });
     expect(result.code, result.stderr).toBe(0);
-    const sent = requestsOf('exporters-both').map((r) => String(r.body)).sort();
+    const sent = requestsOf('exporters-both')
+      .map((r) => String(r.body))
+      .sort();
     const printed = [...result.stdout.matchAll(/body: '([^']*)'/g)].map((m) => m[1]!).sort();
     expect(sent.length).toBeGreaterThan(0);
     expect(printed).toEqual(sent);
@@ -192,7 +209,10 @@ describe('under node --import otel-log-policy/register', { timeout: 30_000 }, ()
     const result = await run(service, { OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
     expect(result.code, result.stderr).toBe(0);
     expect(requestsOf(service).map((r) => r.body)).toContain('[CALL_END] call call-register-1 ended');
-    const logRequests = sink.requests().slice(before).filter((r) => r.path === '/v1/logs');
+    const logRequests = sink
+      .requests()
+      .slice(before)
+      .filter((r) => r.path === '/v1/logs');
     expect(logRequests.map((r) => r.contentType)).toContain(contentType);
     expect(logRequests.every((r) => r.contentType === contentType)).toBe(true);
   });
@@ -202,7 +222,10 @@ describe('under node --import otel-log-policy/register', { timeout: 30_000 }, ()
     const result = await run('exporters-headers', { OTEL_EXPORTER_OTLP_LOGS_HEADERS: 'x-tenant=voice,x-region=eu', OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: 'gzip' });
     expect(result.code, result.stderr).toBe(0);
     expect(requestsOf('exporters-headers').map((r) => r.body)).toContain('[CALL_END] call call-register-1 ended');
-    const logRequests = sink.requests().slice(before).filter((r) => r.path === '/v1/logs');
+    const logRequests = sink
+      .requests()
+      .slice(before)
+      .filter((r) => r.path === '/v1/logs');
     expect(logRequests.length).toBeGreaterThan(0);
     for (const request of logRequests) {
       expect(request.headers).toMatchObject({ 'x-tenant': 'voice', 'x-region': 'eu', 'content-encoding': 'gzip', 'content-type': 'application/x-protobuf' });
@@ -212,7 +235,9 @@ describe('under node --import otel-log-policy/register', { timeout: 30_000 }, ()
   it('an unknown value is one line on stderr naming the variable, what is accepted and the fallback', async () => {
     const result = await run('exporters-unknown', { OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/xml', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe('otel-log-policy: OTEL_EXPORTER_OTLP_LOGS_PROTOCOL="http/xml" is not accepted (accepted: grpc, http/protobuf, http/json); using http/protobuf as NodeSDK does\n');
+    expect(result.stderr).toBe(
+      'otel-log-policy: OTEL_EXPORTER_OTLP_LOGS_PROTOCOL="http/xml" is not accepted (accepted: grpc, http/protobuf, http/json); using http/protobuf as NodeSDK does\n',
+    );
     // The fallback is really http/protobuf (not the general variable's http/json), as in NodeSDK.
     expect(requestsOf('exporters-unknown').length).toBeGreaterThan(0);
   });

@@ -58,7 +58,7 @@ describe('logPolicyProcessors() inside a real NodeSDK with tracing', () => {
     await sink.close();
   });
 
-  it('sends records to OTEL_EXPORTER_OTLP_ENDPOINT in http/protobuf (NodeSDK\'s default) with OTEL_SERVICE_NAME in the resource', () => {
+  it("sends records to OTEL_EXPORTER_OTLP_ENDPOINT in http/protobuf (NodeSDK's default) with OTEL_SERVICE_NAME in the resource", () => {
     const logRequests = sink.requests().filter((r) => r.path === '/v1/logs');
     expect(logRequests.length).toBeGreaterThan(0);
     expect(logRequests.every((r) => r.contentType === 'application/x-protobuf')).toBe(true);

@@ -23,7 +23,9 @@ describe('startupLine: what register says at start-up', () => {
 
   test('the endpoint, from the logs-specific variable first', () => {
     expect(describeDestination({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })).toBe('OTLP http/protobuf http://collector:4318/v1/logs (OTEL_EXPORTER_OTLP_ENDPOINT)');
-    expect(describeDestination({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://b:9/logs' })).toBe('OTLP http/protobuf http://b:9/logs (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)');
+    expect(describeDestination({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://b:9/logs' })).toBe(
+      'OTLP http/protobuf http://b:9/logs (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)',
+    );
   });
 
   test.each([
@@ -37,7 +39,9 @@ describe('startupLine: what register says at start-up', () => {
   test('automatic calls: on every websocket upgrade, on some paths, or off; left out until given', () => {
     expect(startupLine(facts())).not.toContain('calls');
     expect(startupLine(facts({ calls: { enabled: true, paths: [] } }))).toContain('; calls auto-scoped on every websocket upgrade; LOG_POLICY_QUIET=1');
-    expect(startupLine(facts({ calls: { enabled: true, paths: ['/media-stream', '/twilio/*'] } }))).toContain('; calls auto-scoped on /media-stream, /twilio/* (LOG_POLICY_CALL_PATHS); ');
+    expect(startupLine(facts({ calls: { enabled: true, paths: ['/media-stream', '/twilio/*'] } }))).toContain(
+      '; calls auto-scoped on /media-stream, /twilio/* (LOG_POLICY_CALL_PATHS); ',
+    );
     expect(startupLine(facts({ calls: { enabled: false, paths: ['/media'] } }))).toContain('; calls not auto-scoped (LOG_POLICY_AUTO_CALLS=0); ');
   });
 
@@ -49,6 +53,8 @@ describe('startupLine: what register says at start-up', () => {
 test('the destination follows OTEL_LOGS_EXPORTER and the OTLP protocol', () => {
   expect(describeDestination({ OTEL_LOGS_EXPORTER: 'none' })).toBe('nowhere (OTEL_LOGS_EXPORTER=none; the policy still counts)');
   expect(describeDestination({ OTEL_LOGS_EXPORTER: 'console' })).toBe('the console (OTEL_LOGS_EXPORTER=console)');
-  expect(describeDestination({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' })).toBe('OTLP grpc http://collector:4317 (OTEL_EXPORTER_OTLP_ENDPOINT)');
+  expect(describeDestination({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' })).toBe(
+    'OTLP grpc http://collector:4317 (OTEL_EXPORTER_OTLP_ENDPOINT)',
+  );
   expect(describeDestination({ OTEL_LOGS_EXPORTER: 'otlp,console' })).toMatch(/^OTLP http\/protobuf .* and the console/);
 });

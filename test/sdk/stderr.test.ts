@@ -167,10 +167,12 @@ describe('what the app writes to its terminal, with register and without', { tim
       const warnings = result.stderr.split('\n').filter((line) => line.includes('exporting logs failed'));
       expect(warnings).toHaveLength(1);
       // The cause, and the counts: the INFO and WARN lines lost, the BOOT (a macro event) and the ERROR kept for re-sending.
-      expect(warnings[0]).toMatch(/^otel-log-policy: exporting logs failed \(connect ECONNREFUSED 127\.0\.0\.1:\d+\): 2 records lost so far, 2 lifecycle\/ERROR records buffered for re-sending;/);
+      expect(warnings[0]).toMatch(
+        /^otel-log-policy: exporting logs failed \(connect ECONNREFUSED 127\.0\.0\.1:\d+\): 2 records lost so far, 2 lifecycle\/ERROR records buffered for re-sending;/,
+      );
     });
 
-    it('LOG_POLICY_QUIET=1 silences both the start-up line and the failure warning; the app\'s own lines stay', async () => {
+    it("LOG_POLICY_QUIET=1 silences both the start-up line and the failure warning; the app's own lines stay", async () => {
       const port = await deadPort();
       const result = await registered('console', {
         ...capture,

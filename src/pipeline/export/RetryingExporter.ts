@@ -34,7 +34,6 @@ export interface RetryingExporterOptions {
   timers?: Timers;
 }
 
-
 type SendResult = 'ok' | ExportFailure;
 
 /** What became of the records of one delivery. */

@@ -40,7 +40,8 @@ export function jsonStringBytes(s: string, rough = false): number {
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
       bytes += 4;
       i++;
-    } else if (c >= 0xd800 && c <= 0xdfff) bytes += 6; // a lone surrogate is written as \udxxx
+    } else if (c >= 0xd800 && c <= 0xdfff)
+      bytes += 6; // a lone surrogate is written as \udxxx
     else bytes += 3;
   }
   return bytes;

@@ -41,7 +41,10 @@ export function escalatedConfig(config: PolicyConfig): PolicyConfig {
     modeSource: 'escalated call',
     baseLevel: Math.min(config.baseLevel, development.base),
     noisyLevel,
-    levelRules: mergeRules(config.noisyModules.map((logger) => ({ logger, level: noisyLevel })), config.levelDirectives),
+    levelRules: mergeRules(
+      config.noisyModules.map((logger) => ({ logger, level: noisyLevel })),
+      config.levelDirectives,
+    ),
     callBudget: 0,
     templateLimit: undefined,
   });
@@ -57,7 +60,8 @@ export function describeEscalation(config: PolicyConfig, callId: string): { esca
   }
   return {
     escalated: false,
-    reason: `not listed in LOG_POLICY_VERBOSE_CALLS; it is still escalated at run time if started with ` +
+    reason:
+      `not listed in LOG_POLICY_VERBOSE_CALLS; it is still escalated at run time if started with ` +
       `startCall(id, { '${ESCALATION_ATTRIBUTE}': 'development' }) or from a context carrying the baggage entry ${ESCALATION_BAGGAGE}=1`,
   };
 }

@@ -70,10 +70,7 @@ export type RedactionKind = (typeof REDACTION_KINDS)[number];
 
 /** The combined expression; group `sp` is a secret's prefix (kept), `secret` its value (replaced). */
 export function builtInPattern(): RegExp {
-  return new RegExp(
-    `(?<sp>${SECRET_PREFIX})(?<secret>${SECRET_VALUE})|(?<key>${KEY})|(?<email>${EMAIL})|(?<card>${CARD})|(?<phone>${PHONE})`,
-    'gi',
-  );
+  return new RegExp(`(?<sp>${SECRET_PREFIX})(?<secret>${SECRET_VALUE})|(?<key>${KEY})|(?<email>${EMAIL})|(?<card>${CARD})|(?<phone>${PHONE})`, 'gi');
 }
 
 /** Attribute names whose whole string value is a phone number or a secret, whatever it looks like. */
