@@ -10,6 +10,8 @@ import { ownCopy } from '../config/boundedStrings.ts';
  */
 const MAX_CACHED_LOGGERS = 1024;
 const MAX_CACHED_KEYS = 1024;
+/** The last logger and key are remembered only when short: they are kept, and must not keep a long string alive. */
+const MAX_LAST_LENGTH = 128;
 
 /** What the policy does with one key, resolved once: the hot path makes one lookup instead of four. */
 export interface KeyRules {
@@ -46,6 +48,9 @@ export class CompiledPolicy {
   /** Budget one key or template may spend in a call (the budget itself when the share is 100%). */
   readonly shareCap: number;
   private readonly thresholds = new Map<string, number>();
+  private lastLogger: string | undefined;
+  private lastThreshold = 0;
+  private lastRules: KeyRules = NO_KEY_RULES;
   /** `enabled()`'s answer per scope: one lookup on the path every record takes. */
   private readonly floors = new Map<string, number>();
   private readonly keys = new Map<string, KeyRules>();
@@ -64,16 +69,23 @@ export class CompiledPolicy {
   }
 
   thresholdOf(logger: string): number {
+    // Records come in runs from one logger (a frame loop): the last answer first, then the cache.
+    if (logger === this.lastLogger) return this.lastThreshold;
     let level = this.thresholds.get(logger);
     if (level === undefined) {
       level = thresholdFor(logger, this.config.levelRules, this.config.baseLevel);
       if (this.thresholds.size < MAX_CACHED_LOGGERS) this.thresholds.set(ownCopy(logger), level);
+    }
+    if (logger.length <= MAX_LAST_LENGTH) {
+      this.lastLogger = ownCopy(logger); // kept: its own characters, never a view into a larger string
+      this.lastThreshold = level;
     }
     return level;
   }
 
   rulesOf(key: string | undefined): KeyRules {
     if (key === undefined) return NO_KEY_RULES;
+    if (key === this.lastRules.key) return this.lastRules;
     let rules = this.keys.get(key);
     if (rules === undefined) {
       const own = ownCopy(key);
@@ -86,6 +98,7 @@ export class CompiledPolicy {
       });
       if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(own, rules);
     }
+    if (rules.key !== undefined && rules.key.length <= MAX_LAST_LENGTH) this.lastRules = rules;
     return rules;
   }
 
