@@ -32,7 +32,8 @@ test.each([
     },
   });
   expect(result.code, result.stderr).toBe(0);
-  expect(result.stderr).toBe('');
+  // Nothing on stderr but register's start-up line, which names the protocol it chose.
+  expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringContaining(`records to OTLP ${protocol} `)]);
   const entries = await waitForVictoriaLogs(stack.victoriaLogsUrl, `service.name:=${JSON.stringify(service)}`, (es) => es.length >= EXPECTED.length);
   expect(entries.map((e) => e['_msg']).sort()).toEqual(EXPECTED);
   expect(entries.every((e) => e['call.id'] === undefined || e['call.id'] === 'call-register-1')).toBe(true);
