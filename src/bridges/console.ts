@@ -1,6 +1,7 @@
 import { formatWithOptions, type InspectOptions } from 'node:util';
-import { context, logs, SeverityNumber, type Logger } from '@opentelemetry/api';
+import { context, SeverityNumber } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import { getLogger, type PolicyLogger } from '../api/getLogger.ts';
 import type { ConsoleEcho } from '../config/registerConfig.ts';
 import { safeException } from '../pipeline/sanitize/entryValues.ts';
 
@@ -22,12 +23,13 @@ export interface CaptureConsoleOptions {
 type Method = 'debug' | 'log' | 'info' | 'warn' | 'error';
 type ConsoleFn = (...args: unknown[]) => void;
 
-const METHODS: ReadonlyArray<readonly [Method, SeverityNumber, string]> = [
-  ['debug', SeverityNumber.DEBUG, 'DEBUG'],
-  ['log', SeverityNumber.INFO, 'INFO'],
-  ['info', SeverityNumber.INFO, 'INFO'],
-  ['warn', SeverityNumber.WARN, 'WARN'],
-  ['error', SeverityNumber.ERROR, 'ERROR'],
+/** Each console method, its severity and the facade level it is logged at. */
+const METHODS: ReadonlyArray<readonly [Method, SeverityNumber, 'debug' | 'info' | 'warn' | 'error']> = [
+  ['debug', SeverityNumber.DEBUG, 'debug'],
+  ['log', SeverityNumber.INFO, 'info'],
+  ['info', SeverityNumber.INFO, 'info'],
+  ['warn', SeverityNumber.WARN, 'warn'],
+  ['error', SeverityNumber.ERROR, 'error'],
 ];
 
 /** The methods Node's console writes to stderr: what `errors` echoes. */
@@ -53,19 +55,18 @@ function echoes(echo: CaptureConsoleOptions['echo'], method: Method): boolean {
  */
 const BODY_FORMAT: InspectOptions = { depth: 3, maxStringLength: 2_048, maxArrayLength: 50, breakLength: Infinity, compact: true };
 
-function emitRecord(logger: Logger, severityNumber: SeverityNumber, severityText: string, args: unknown[]): void {
-  if (!logger.enabled({ severityNumber })) return;
+/**
+ * Through the getLogger facade: the record goes to the provider registered now, and the policy
+ * decides before the SDK builds it (below ERROR). Nothing is formatted for a level that cannot pass.
+ */
+function emitRecord(logger: PolicyLogger, severityNumber: SeverityNumber, level: 'debug' | 'info' | 'warn' | 'error', args: unknown[]): void {
+  if (!logger.isEnabled(severityNumber)) return;
   const exception = args.find(isError);
   const first = args[0];
   // `console.log('Received event:', msg)`: the first argument is the template (the objects after it are data).
   const template = args.length > 1 && typeof first === 'string' && first.charCodeAt(0) !== 91 /* [TAG] is a key */ ? templateOf(first) : undefined;
-  logger.emit({
-    severityNumber,
-    severityText,
-    body: formatWithOptions(BODY_FORMAT, ...args),
-    ...(template === undefined || template === '' ? {} : { attributes: { [ATTR.template]: template } }),
-    ...(exception === undefined ? {} : { exception: safeException(exception) }),
-  });
+  const attributes = template === undefined || template === '' ? undefined : { [ATTR.template]: template };
+  logger[level](formatWithOptions(BODY_FORMAT, ...args), attributes, exception === undefined ? undefined : safeException(exception));
 }
 
 /** `instanceof Error` that a revoked Proxy (whose prototype cannot be read) answers false instead of throwing. */
@@ -91,13 +92,13 @@ export function captureConsole(options: CaptureConsoleOptions = {}): () => void 
   const target = console as unknown as CapturedConsole;
   const active = target[ACTIVE];
   if (active !== undefined) return active;
-  const logger = logs.getLogger(options.loggerName ?? 'console');
+  const logger = getLogger(options.loggerName ?? 'console');
   const installed: Array<[Method, ConsoleFn, ConsoleFn]> = [];
   let on = true;
   /** True while a captured call is being emitted: console output from inside the pipeline goes straight out. */
   let emitting = false;
 
-  for (const [method, severityNumber, severityText] of METHODS) {
+  for (const [method, severityNumber, level] of METHODS) {
     const original = target[method];
     const echo = echoes(options.echo, method);
     const wrapper: ConsoleFn = function capturedConsole(this: unknown, ...args: unknown[]) {
@@ -109,7 +110,7 @@ export function captureConsole(options: CaptureConsoleOptions = {}): () => void 
       if (echo) original.apply(this, args);
       emitting = true;
       try {
-        emitRecord(logger, severityNumber, severityText, args);
+        emitRecord(logger, severityNumber, level, args);
       } catch {
         // Logging must never throw into the app: the line goes to the real console instead.
         if (!echo) original.apply(this, args);

@@ -164,7 +164,7 @@ export function explainRecord(config: PolicyConfig, question: RecordQuestion): s
     lines.push(
       field(
         '  then',
-        `once the call has used ${policy.tail > 0 ? `the ${policy.liveBudget} of its budget of ${config.callBudget} not kept for its tail` : `its budget of ${config.callBudget}`}: ${text}`,
+        `once the call has used ${policy.tail > 0 ? `the ${policy.liveBudget} of its budget of ${config.callBudget} not kept for its tail and its CALL_START and CALL_END` : `its budget of ${config.callBudget}`}: ${text}`,
       ),
     );
   }

@@ -64,7 +64,10 @@ export class CompiledPolicy {
     this.templateLimit = config.templateLimit;
     // The tail takes at most half the budget, so a small budget still forwards lines as they come.
     this.tail = Math.min(config.callTail, Math.floor(config.callBudget / 2));
-    this.liveBudget = config.callBudget - this.tail;
+    // With a tail, the call's own CALL_START and CALL_END take two slots of the budget as well, so
+    // that a call's records stay within its budget in all (WARN, ERROR and other macros aside).
+    const lifecycle = this.tail > 0 && config.callBudget - this.tail > 2 ? 2 : 0;
+    this.liveBudget = config.callBudget - this.tail - lifecycle;
     this.shareCap = Math.max(1, Math.ceil((config.callBudget * config.templateShare) / 100));
   }
 

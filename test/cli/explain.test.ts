@@ -137,7 +137,7 @@ describe('otel-log-policy explain --logger --level: one record', () => {
     expect(line(on.stdout, 'threshold', 'record')).toContain('but DEBUG_TX=1 lets TX_* keys pass down to DEBUG');
     // The call tail (LOG_POLICY_CALL_TAIL, 5 of the 20 by default) keeps the last such records for CALL_END.
     expect(thens(on.stdout).at(-1)).toBe(
-      "once the call has used the 15 of its budget of 20 not kept for its tail: HELD in the call's tail: the last 5 such records are sent just before CALL_END, older ones DROPPED by budget",
+      "once the call has used the 13 of its budget of 20 not kept for its tail and its CALL_START and CALL_END: HELD in the call's tail: the last 5 such records are sent just before CALL_END, older ones DROPPED by budget",
     );
   });
 
@@ -162,7 +162,7 @@ describe('otel-log-policy explain --logger --level: one record', () => {
     expect(line(inCall.stdout, 'threshold', 'record')).toContain('from the base level (no rule covers this logger); INFO ≥ INFO: passes');
     expect(thens(inCall.stdout)).toEqual([
       'a second one right after: PASSES',
-      "once the call has used the 15 of its budget of 20 not kept for its tail: HELD in the call's tail: the last 5 such records are sent just before CALL_END, older ones DROPPED by budget",
+      "once the call has used the 13 of its budget of 20 not kept for its tail and its CALL_START and CALL_END: HELD in the call's tail: the last 5 such records are sent just before CALL_END, older ones DROPPED by budget",
     ]);
     const noTail = cli(['explain', '--logger', 'server.crm', '--level', 'info', '--call'], { LOG_POLICY_CALL_TAIL: '0' });
     expect(thens(noTail.stdout).at(-1)).toBe("once the call has used its budget of 20: DROPPED by budget (the call's budget is used up)");

@@ -150,27 +150,27 @@ describe('budget share (LOG_POLICY_TEMPLATE_SHARE, default 25%)', () => {
 });
 
 describe('call tail (LOG_POLICY_CALL_TAIL, default 5)', () => {
-  test('past the budget less its tail, the last 5 records are held and sent just before CALL_END, and counted', () => {
+  test("past the budget less its tail and the call's two lifecycle slots, the last 5 records are held and sent just before CALL_END, and counted", () => {
     const p = pipeline({ LOG_POLICY_TEMPLATE_LIMIT: 'none', LOG_POLICY_TEMPLATE_SHARE: '100' });
     for (let i = 0; i < 30; i++) emit(p, S.INFO, `line ${i}`, 'a');
-    expect(p.records()).toHaveLength(15);
+    expect(p.records()).toHaveLength(13); // 20 less 5 for the tail, less 2 for CALL_START and CALL_END
     emit(p, S.INFO, 'Client disconnected.', 'a');
     emit(p, S.INFO, '[CALL_END] done', 'a');
-    expect(p.bodies().slice(15)).toEqual(['line 26', 'line 27', 'line 28', 'line 29', 'Client disconnected.', '[CALL_END] done']);
+    expect(p.bodies().slice(13)).toEqual(['line 26', 'line 27', 'line 28', 'line 29', 'Client disconnected.', '[CALL_END] done']);
     expect(
       p
         .records()
-        .slice(15, 20)
+        .slice(13, 18)
         .every((r) => r.attributes['log.tail'] === true && r.attributes['call.id'] === 'a'),
     ).toBe(true);
     expect(summaryOf(p)).toMatchObject({
       'log.tail_count': 5,
       'log.produced_count': 32,
-      'log.forwarded_count': 21,
-      'log.dropped_count': 11,
-      'log.dropped_by_reason': { budget: 11 },
+      'log.forwarded_count': 19,
+      'log.dropped_count': 13,
+      'log.dropped_by_reason': { budget: 13 },
     });
-    expect(p.processor.stats()).toMatchObject({ tailSent: 5, forwarded: 21, dropped: 11 });
+    expect(p.processor.stats()).toMatchObject({ tailSent: 5, forwarded: 19, dropped: 13 });
   });
 
   test('LOG_POLICY_CALL_TAIL=0: records past the budget are dropped; the tail takes at most half the budget', () => {
@@ -189,8 +189,8 @@ describe('call tail (LOG_POLICY_CALL_TAIL, default 5)', () => {
     const p = pipeline({ LOG_POLICY_TEMPLATE_LIMIT: 'none', LOG_POLICY_TEMPLATE_SHARE: '100', LOG_POLICY_MAX_CALLS: '1' });
     for (let i = 0; i < 20; i++) emit(p, S.INFO, `line ${i}`, 'a');
     emit(p, S.INFO, 'first of b', 'b'); // evicts a
-    expect(p.records()).toHaveLength(16);
-    expect(p.processor.stats().droppedByReason.budget).toBe(5);
+    expect(p.records()).toHaveLength(14); // 13 of a, then b's first
+    expect(p.processor.stats().droppedByReason.budget).toBe(7);
   });
 });
 
@@ -213,15 +213,14 @@ describe('a Twilio-style per-frame stream, 50/s for 60 s in one call, no tags an
     emit(p, S.INFO, '[CALL_END] caller hung up', id);
   }
 
-  test("production: at most 20 of the app's records (CALL_START and CALL_END beside them), the last lines kept, the counts in CALL_END", () => {
+  test('production: at most 20 records in all, CALL_START and CALL_END included, the last lines kept, the counts in CALL_END', () => {
     const p = pipeline({});
     twilioCall(p, 'CA1');
     const bodies = p.bodies() as string[];
-    // The app's own lines are held to the budget of 20; the call's two lifecycle events (CALL_START,
-    // CALL_END with the summary) are macro events, exempt from it as before.
-    const appLines = p.records().filter((r) => r.eventName === undefined);
-    expect(appLines.length).toBeLessThanOrEqual(20);
-    expect(bodies.length).toBeLessThanOrEqual(22);
+    // The budget of 20 holds the call's lines and its two lifecycle events (CALL_START, CALL_END
+    // with the summary), which always pass: 13 live, 5 in the tail, 2 for the lifecycle.
+    expect(bodies.length).toBeLessThanOrEqual(20);
+    expect(p.records().filter((r) => r.eventName === undefined).length).toBeLessThanOrEqual(18);
     expect(bodies.slice(-3)).toEqual(['Received non-media event: stop', 'Client disconnected.', '[CALL_END] caller hung up']);
     const frames = p.records().filter((r) => r.attributes['log.template'] === FRAME);
     expect(frames.length).toBeGreaterThanOrEqual(3);
