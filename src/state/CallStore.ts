@@ -2,8 +2,8 @@ import type { KeyBudget } from './KeyBudget.ts';
 import { CallState } from './CallState.ts';
 import { ownCopy } from '../config/boundedStrings.ts';
 
-/** Ended calls remembered, so records logged after CALL_END are known as such (a few hundred bytes each). */
-export const RECENTLY_ENDED = 4096;
+/** Ended calls remembered, so records logged after CALL_END are known as such (a few hundred bytes each: 1,024 of them stay under half a MiB, and a late record comes seconds after its end). */
+export const RECENTLY_ENDED = 1024;
 
 /**
  * Per-call state by call id, with the state of records outside calls beside it. Calls are freed

@@ -245,7 +245,7 @@ test('10,000 connections opened and dropped: every one a call, ended, counted; m
   expect(stats.opened - before.opened).toBe(N);
   expect(p.processor.stats().callsOpen).toBe(0);
   expect(p.records().filter((r) => r.attributes['log.key'] === 'CALL_END')).toHaveLength(N);
-  // Ended calls are remembered in a bounded set (4096); nothing else per call stays.
+  // Ended calls are remembered in a bounded set (1024); nothing else per call stays.
   p.exporter.reset();
   for (let i = 0; i < 3; i++) {
     await sleep(50);
