@@ -1,5 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { Ring } from './Ring.ts';
 
 /** A record held for the call's end, with what is needed to forward or count it later. */
 export interface TailEntry {
@@ -16,38 +17,26 @@ export interface TailEntry {
  */
 export class CallTail {
   readonly capacity: number;
-  private slots: (TailEntry | undefined)[] = [];
-  private head = 0;
-  private size = 0;
+  private readonly ring: Ring<TailEntry>;
 
   constructor(capacity: number) {
     this.capacity = capacity;
+    this.ring = new Ring(capacity);
   }
 
   get length(): number {
-    return this.size;
+    return this.ring.length;
   }
 
   /** Keeps `entry`; returns the oldest one it pushed out to make room (now dropped for good), if any. */
   push(entry: TailEntry): TailEntry | undefined {
-    if (this.size < this.capacity) {
-      this.slots[(this.head + this.size) % this.capacity] = entry;
-      this.size++;
-      return undefined;
-    }
-    const out = this.slots[this.head];
-    this.slots[this.head] = entry;
-    this.head = (this.head + 1) % this.capacity;
+    const out = this.ring.length >= this.capacity ? this.ring.shift() : undefined;
+    this.ring.push(entry);
     return out;
   }
 
   /** Every entry, oldest first; the ring is empty after. */
   drain(): TailEntry[] {
-    const out: TailEntry[] = [];
-    for (let i = 0; i < this.size; i++) out.push(this.slots[(this.head + i) % this.capacity]!);
-    this.slots = [];
-    this.head = 0;
-    this.size = 0;
-    return out;
+    return this.ring.drain();
   }
 }

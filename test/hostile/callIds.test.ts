@@ -1,28 +1,15 @@
 import { createHash } from 'node:crypto';
 import { SeverityNumber as S } from '@opentelemetry/api';
-import { InMemoryLogRecordExporter, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { afterEach, expect, test } from 'vitest';
 import { startCall } from '../../src/api/callScope.ts';
 import { getLogger } from '../../src/api/getLogger.ts';
 import { boundedCallId, INVALID_CALL_ID, keptCallId } from '../../src/config/boundedStrings.ts';
-import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
-import { logPolicyProcessors } from '../../src/sdk/logExporters.ts';
+import { chainService } from '../helpers/chainService.ts';
 import { useGlobally } from '../helpers/pipeline.ts';
 
 /** Issue 15, item 4: call ids are capped wherever they enter, in one documented form. */
 function service(env: Record<string, string> = {}) {
-  const exporter = new InMemoryLogRecordExporter();
-  const [policy] = logPolicyProcessors({ config: loadPolicyConfig({ LOG_POLICY_MODE: 'production', ...env }), exporter });
-  const provider = new LoggerProvider({ processors: [policy] });
-  useGlobally(provider);
-  return {
-    policy,
-    provider,
-    exported: async () => {
-      await provider.forceFlush();
-      return exporter.getFinishedLogRecords();
-    },
-  };
+  return chainService({ LOG_POLICY_MODE: 'production', ...env });
 }
 
 afterEach(() => useGlobally(undefined as never));

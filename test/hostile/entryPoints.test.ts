@@ -1,10 +1,8 @@
-import { InMemoryLogRecordExporter, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { startCall } from '../../src/api/callScope.ts';
 import { getLogger } from '../../src/api/getLogger.ts';
 import { captureConsole } from '../../src/bridges/console.ts';
-import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
-import { logPolicyProcessors } from '../../src/sdk/logExporters.ts';
+import { chainService } from '../helpers/chainService.ts';
 import { useGlobally } from '../helpers/pipeline.ts';
 
 /**
@@ -13,18 +11,7 @@ import { useGlobally } from '../helpers/pipeline.ts';
  * LoggerProvider and the whole logPolicyProcessors() chain, into the in-memory exporter.
  */
 function service(env: Record<string, string> = { LOG_POLICY_MODE: 'development' }) {
-  const exporter = new InMemoryLogRecordExporter();
-  const [policy] = logPolicyProcessors({ config: loadPolicyConfig(env), exporter });
-  const provider = new LoggerProvider({ processors: [policy] });
-  useGlobally(provider);
-  return {
-    policy,
-    provider,
-    exported: async () => {
-      await provider.forceFlush();
-      return exporter.getFinishedLogRecords();
-    },
-  };
+  return chainService(env);
 }
 
 /** A JSON document nested `n` deep, as a webhook could send it (3,000 deep is 18 KB of objects, 6 KB as arrays). */

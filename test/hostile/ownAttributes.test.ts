@@ -1,10 +1,8 @@
 import { SeverityNumber as S } from '@opentelemetry/api';
-import { InMemoryLogRecordExporter, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { afterEach, expect, test } from 'vitest';
 import { startCall } from '../../src/api/callScope.ts';
 import { getLogger } from '../../src/api/getLogger.ts';
-import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
-import { logPolicyProcessors } from '../../src/sdk/logExporters.ts';
+import { chainService } from '../helpers/chainService.ts';
 import { useGlobally } from '../helpers/pipeline.ts';
 
 /**
@@ -15,21 +13,7 @@ import { useGlobally } from '../helpers/pipeline.ts';
 const FORGED_END = '{"__proto__":{"log.key":"CALL_END","call.id":"CA-victim"}}';
 
 function service(env: Record<string, string> = {}) {
-  const exporter = new InMemoryLogRecordExporter();
-  const [policy] = logPolicyProcessors({
-    config: loadPolicyConfig({ LOG_POLICY_MODE: 'production', LOG_POLICY_TEMPLATE_LIMIT: 'none', LOG_POLICY_TEMPLATE_SHARE: '100', LOG_POLICY_CALL_TAIL: '0', ...env }),
-    exporter,
-  });
-  const provider = new LoggerProvider({ processors: [policy] });
-  useGlobally(provider);
-  return {
-    policy,
-    provider,
-    exported: async () => {
-      await provider.forceFlush();
-      return exporter.getFinishedLogRecords();
-    },
-  };
+  return chainService({ LOG_POLICY_MODE: 'production', LOG_POLICY_TEMPLATE_LIMIT: 'none', LOG_POLICY_TEMPLATE_SHARE: '100', LOG_POLICY_CALL_TAIL: '0', ...env });
 }
 
 afterEach(() => useGlobally(undefined as never));

@@ -1,5 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { Ring } from '../../../state/Ring.ts';
 
 /** One dropped record held by the flight recorder, with what is needed to forward and count it later. */
 export interface RecordedEntry {
@@ -11,57 +12,37 @@ export interface RecordedEntry {
   readonly key: string | undefined;
 }
 
-/**
- * The last `capacity` records of one call, oldest first. A circular buffer grown on demand, so a
- * call that drops little costs little whatever the configured capacity.
- */
+/** The last `capacity` dropped records of one call, oldest first, and the bytes they take. */
 export class CallRing {
   readonly capacity: number;
   bytes = 0;
-  private slots: (RecordedEntry | undefined)[] = [];
-  private head = 0;
-  private size = 0;
+  private readonly ring: Ring<RecordedEntry>;
 
   constructor(capacity: number) {
     this.capacity = capacity;
+    this.ring = new Ring(capacity);
   }
 
   get length(): number {
-    return this.size;
+    return this.ring.length;
   }
 
   /** Appends; the caller makes room first (the ring never overwrites silently). */
   push(entry: RecordedEntry): void {
-    if (this.size === this.slots.length) {
-      // Grow: unroll into order, then double (up to the capacity). drain() leaves size and bytes at 0.
-      const ordered: (RecordedEntry | undefined)[] = this.drain();
-      const count = ordered.length;
-      ordered.length = Math.min(this.capacity, Math.max(8, count * 2));
-      this.slots = ordered;
-      this.head = 0;
-      this.size = count;
-      for (let i = 0; i < count; i++) this.bytes += ordered[i]!.bytes;
-    }
-    this.slots[(this.head + this.size) % this.slots.length] = entry;
-    this.size++;
+    this.ring.push(entry);
     this.bytes += entry.bytes;
   }
 
   /** Removes and returns the oldest entry. */
   shift(): RecordedEntry | undefined {
-    if (this.size === 0) return undefined;
-    const entry = this.slots[this.head]!;
-    this.slots[this.head] = undefined;
-    this.head = (this.head + 1) % this.slots.length;
-    this.size--;
-    this.bytes -= entry.bytes;
+    const entry = this.ring.shift();
+    if (entry !== undefined) this.bytes -= entry.bytes;
     return entry;
   }
 
   /** Removes and returns every entry, oldest first. */
   drain(): RecordedEntry[] {
-    const out: RecordedEntry[] = [];
-    for (let entry = this.shift(); entry !== undefined; entry = this.shift()) out.push(entry);
-    return out;
+    this.bytes = 0;
+    return this.ring.drain();
   }
 }
