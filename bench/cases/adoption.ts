@@ -16,6 +16,8 @@ const WAYS = {
   none: { execArgv: ['--import', METER], env: {} },
   register: { execArgv: ['--import', METER, '--import', REGISTER], env: { LOG_POLICY_CAPTURE_CONSOLE: '1' } },
   hand: { execArgv: ['--import', METER, '--import', REGISTER], env: { LOG_POLICY_CAPTURE_CONSOLE: '1', LOG_POLICY_AUTO_CALLS: '0', HAND_CALLS: '1' } },
+  /** Register with no console capture and no call scopes: what the SDK that register starts costs by itself. */
+  sdkOnly: { execArgv: ['--import', METER, '--import', REGISTER], env: { LOG_POLICY_AUTO_CALLS: '0' } },
 } as const;
 type Way = keyof typeof WAYS;
 
@@ -71,7 +73,7 @@ runCase(async () => {
   const rows: Row[] = [];
   try {
     for (const calls of [3, 20]) {
-      const runs: Record<Way, Run[]> = { none: [], register: [], hand: [] };
+      const runs: Record<Way, Run[]> = { none: [], register: [], hand: [], sdkOnly: [] };
       const ways = Object.keys(WAYS) as Way[];
       for (let round = 0; round < rounds; round++) {
         for (let k = 0; k < ways.length; k++) {
@@ -87,12 +89,12 @@ runCase(async () => {
         row({
           id: `adoption-cpu-${calls}`,
           case: `adoption, ${calls} calls: server CPU per call-minute, register vs no package`,
-          ours: `${fmt(cpu('register'))} ms (by hand: ${fmt(cpu('hand'))} ms)`,
+          ours: `${fmt(cpu('register'))} ms (by hand: ${fmt(cpu('hand'))} ms; SDK alone: ${fmt(cpu('sdkOnly'))} ms)`,
           peer: `no package: ${fmt(cpu('none'))} ms`,
           value: cpu('register') / cpu('none'),
           unit: '×',
           goal: { at: 'most', value: 1.03 },
-          detail: { ...detail, handRatio: cpu('hand') / cpu('none') },
+          detail: { ...detail, handRatio: cpu('hand') / cpu('none'), sdkOnlyRatio: cpu('sdkOnly') / cpu('none') },
         }),
         row({
           id: `adoption-delay-${calls}`,

@@ -8,8 +8,9 @@ import { CALL_MODULES } from '../calls/modules.ts';
  * the instrumentations patch it. Limited to the bridged modules and `ws` (automatic call scopes),
  * so nothing else pays for it.
  */
-export function hookBridgedImports(): void {
-  const include = [...BRIDGED_MODULES, ...CALL_MODULES];
+export function hookBridgedImports(options: { calls?: boolean } = {}): void {
+  // `ws` only when calls are scoped automatically (the default): with LOG_POLICY_AUTO_CALLS=0 nothing needs it.
+  const include = [...BRIDGED_MODULES, ...(options.calls === false ? [] : CALL_MODULES)];
   if (supportsSyncHooks()) registerSyncHooks({ include });
   else registerAsyncHooks('import-in-the-middle/hook.mjs', import.meta.url, { data: { include } });
 }

@@ -37,7 +37,7 @@ function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; regis
 }
 
 function startSdk(policy: PolicyConfig, quiet: boolean, env: NodeJS.ProcessEnv, calls: CallsConfig): void {
-  hookBridgedImports();
+  hookBridgedImports({ calls: calls.autoCalls });
   const sdk = new NodeSDK({
     // OTEL_LOGS_EXPORTER and the protocol variables are read there as NodeSDK reads them; a value not
     // accepted is said on stderr like the policy's own warnings (diag is silent by default).
