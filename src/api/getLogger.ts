@@ -118,44 +118,28 @@ class FacadeLogger implements PolicyLogger {
   private emitter(method: Method, severityNumber: SeverityNumber, severityText: string, judge: Judge | undefined): LogMethod {
     const otel = this.otel;
     const name = this.name;
-    if (judge === undefined) {
-      return (body, attributes, exception) => {
-        if (this.stale()) {
-          this.bind();
-          this[method](body, attributes, exception);
-          return;
-        }
-        // A getter: the SDK reads it only after enabled() said yes, so a record not built costs no sanitizing.
-        otel.emit({
-          severityNumber,
-          severityText,
-          body,
-          get attributes() {
-            return safeAttributes(attributes);
-          },
-          exception: safeException(exception),
-        });
-      };
-    }
-    // pino's other half: what the rules drop is decided here, so the SDK never builds the record.
+    // A getter: the SDK reads it only after enabled() said yes, so a record not built costs no sanitizing.
+    const emit: LogMethod = (body, attributes, exception) =>
+      otel.emit({
+        severityNumber,
+        severityText,
+        body,
+        get attributes() {
+          return safeAttributes(attributes);
+        },
+        exception: safeException(exception),
+      });
     return (body, attributes, exception) => {
       if (this.stale()) {
         this.bind();
         this[method](body, attributes, exception);
         return;
       }
+      if (judge === undefined) return emit(body, attributes, exception);
+      // pino's other half: what the rules drop is decided here, so the SDK never builds the record.
       if (exception === undefined && typeof body === 'string' && !judge.prejudge(name, severityNumber, body, attributes)) return;
       try {
-        // A getter: the SDK reads it only after enabled() said yes, so a record not built costs no sanitizing.
-        otel.emit({
-          severityNumber,
-          severityText,
-          body,
-          get attributes() {
-            return safeAttributes(attributes);
-          },
-          exception: safeException(exception),
-        });
+        emit(body, attributes, exception);
       } finally {
         judge.settle();
       }

@@ -10,7 +10,7 @@ type Kind = 'logs' | 'trace' | 'metrics';
 
 /** The provider of this kind registered in the API now, or undefined. */
 export function registeredProvider(kind: Kind): unknown {
-  return (globalThis as Record<symbol, Record<string, unknown> | undefined>)[API_GLOBALS]?.[kind];
+  return apiRegistry()?.[kind];
 }
 
 /** The API's registry object itself, if any API copy has registered anything yet (it is never replaced once made). */

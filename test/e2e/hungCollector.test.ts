@@ -3,8 +3,8 @@
 // out, the retry buffer re-sends, and the collector, once it runs again, takes the old requests too.
 // Every lifecycle record must arrive, and any second copy must be one a backend can drop: it
 // carries the same `log.record.uid` as the first.
-import { afterAll, afterEach, beforeEach, expect, test } from 'vitest';
-import { policyPipeline, simulateCall, sleep } from './policyPipeline.ts';
+import { afterAll, expect, test } from 'vitest';
+import { policyPipeline, simulateCall, sleep, watchUnhandledRejections } from './policyPipeline.ts';
 import { queryVictoriaLogs, startStack, waitForVictoriaLogs, type Stack } from './stack.ts';
 
 let stack: Stack | undefined;
@@ -12,15 +12,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeEach(() => {
-  unhandled.length = 0;
-  process.on('unhandledRejection', onUnhandled);
-});
-afterEach(() => {
-  process.off('unhandledRejection', onUnhandled);
-});
+const unhandled = watchUnhandledRejections();
 
 const CALLS = 200;
 const QUERY = 'call.id:hung-* event_name:in(CALL_START, CALL_END)';

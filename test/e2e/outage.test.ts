@@ -1,8 +1,8 @@
 // Faults against the real collector and VictoriaLogs: a collector outage in the middle of 200
 // calls, and a backend outage across a collector restart. Every CALL_START, CALL_END and ERROR
 // must arrive; the service sees no exception and no unhandled rejection.
-import { afterAll, afterEach, beforeEach, expect, test } from 'vitest';
-import { policyPipeline, simulateCall, sleep } from './policyPipeline.ts';
+import { afterAll, expect, test } from 'vitest';
+import { policyPipeline, simulateCall, sleep, watchUnhandledRejections } from './policyPipeline.ts';
 import { queryVictoriaLogs, startStack, waitForVictoriaLogs, type Stack } from './stack.ts';
 
 let stack: Stack | undefined;
@@ -10,15 +10,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeEach(() => {
-  unhandled.length = 0;
-  process.on('unhandledRejection', onUnhandled);
-});
-afterEach(() => {
-  process.off('unhandledRejection', onUnhandled);
-});
+const unhandled = watchUnhandledRejections();
 
 const CALLS = 200;
 const ERRORS = CALLS / 10;
