@@ -1,6 +1,7 @@
 import { context, logs, trace, type Attributes, type Context, type Logger, type LoggerProvider, type Span } from '@opentelemetry/api';
 import { ATTR } from '../policy/attributes.ts';
-import { CALL_ID_KEY, callStorage, claimPendingCall, type CallHandle } from '../state/callContext.ts';
+import { CALL_ID_KEY, claimPendingCall } from '../state/callContext.ts';
+import { runInCall, type RunnableCall } from './runInCall.ts';
 import { eventRecord } from './eventRecord.ts';
 import { LayerContext } from './LayerContext.ts';
 import { keptCallId } from '../config/boundedStrings.ts';
@@ -21,10 +22,12 @@ export interface StartCallOptions {
 
 const PACKAGE_SCOPE = 'otel-log-policy';
 
-class Call implements CallScope, CallHandle {
+class Call implements CallScope, RunnableCall {
   readonly id: string;
   locals: unknown[] | undefined;
-  private readonly ctx: Context;
+  readonly ctx: Context;
+  managerSeen: unknown = undefined;
+  managerCarries = false;
   private readonly span: Span;
   /** The provider registered when the call started gets its whole lifecycle, whatever is registered later. */
   private readonly lifecycle: Logger;
@@ -42,7 +45,7 @@ class Call implements CallScope, CallHandle {
   }
 
   run<T>(fn: () => T): T {
-    return context.with(this.ctx, () => callStorage.run(this, fn));
+    return runInCall(this, fn, undefined);
   }
 
   end(attributes?: Attributes): void {

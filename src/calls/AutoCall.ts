@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { context, logs, trace, type Attributes, type Context, type Logger, type Span } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { CALL_ID } from '../config/envReaders.ts';
@@ -5,7 +6,9 @@ import { ATTR } from '../policy/attributes.ts';
 import { approximateSize } from '../pipeline/hooks/recorder/recordSize.ts';
 import { eventRecord } from '../api/eventRecord.ts';
 import { LayerContext } from '../api/LayerContext.ts';
-import { CALL_ID_KEY, callStorage, type PendingCall } from '../state/callContext.ts';
+import { CALL_ID_KEY, type PendingCall } from '../state/callContext.ts';
+import { runInCall, type RunnableCall } from '../api/runInCall.ts';
+import { apiRegistry } from '../api/registeredProvider.ts';
 import type { FlatTable } from '../state/flatTable.ts';
 import { safeAttributes, type CallName, type CallProtocol } from './protocols.ts';
 import type { CallsCounters } from './CallsCounters.ts';
@@ -47,7 +50,7 @@ interface Held {
  * then CALL_START goes out with the final id and the connection's time, the held records follow in
  * order, and the call runs on as a plain call scope until CALL_END at close.
  */
-export class AutoCall implements PendingCall {
+export class AutoCall implements PendingCall, RunnableCall {
   id: string;
   pending = true;
   /** The helpers' values (RateLimiter, OncePerCall) for this call. */
@@ -55,7 +58,12 @@ export class AutoCall implements PendingCall {
   /** The provider registered when the connection opened gets the call's whole lifecycle. */
   private readonly lifecycle: Logger;
   private readonly host: CallHost;
-  private readonly ctx: Context;
+  readonly ctx: Context;
+  managerSeen: unknown = undefined;
+  managerCarries = false;
+  /** The call's async context frame for its socket's events, and the context manager it was captured under. */
+  private scope: AsyncResource | undefined;
+  private scopeFor: unknown = undefined;
   private readonly span: Span;
   private readonly fallbackSource: FallbackSource;
   private readonly provisionalId: string;
@@ -88,7 +96,22 @@ export class AutoCall implements PendingCall {
   }
 
   run<T>(fn: () => T): T {
-    return context.with(this.ctx, () => callStorage.run(this, fn));
+    return runInCall(this, fn, undefined);
+  }
+
+  /**
+   * `fn.apply(thisArg, args)` in the call: the socket's every event comes through here. It enters
+   * an async context frame captured once inside the call, which swaps one pointer; `run` sets a
+   * storage, and Node copies the frame to do that (twice: in, and back out).
+   */
+  apply<A extends unknown[], R>(fn: (...args: A) => R, thisArg: unknown, ...args: A): R {
+    const manager = apiRegistry()?.['context'];
+    if (this.scope === undefined || manager !== this.scopeFor) {
+      // Captured again if the context manager changed: the frame holds the storage of the one it was made under.
+      this.scopeFor = manager;
+      this.scope = this.run(() => new AsyncResource('otel-log-policy.call'));
+    }
+    return this.scope.runInAsyncScope(fn, thisArg, ...args);
   }
 
   hold(processor: LogRecordProcessor, record: ReadWriteLogRecord, ctx: Context | undefined): boolean {

@@ -155,7 +155,7 @@ export class WsCallsInstrumentation extends InstrumentationBase<CallsOptions> {
     ws.emit = function emitInCall(this: WsSocket, event, ...args) {
       if (event === 'message' && call.pending) call.inspect(args[0], args[1]);
       try {
-        return call.run(() => emit.call(this, event, ...args));
+        return call.apply(emit, this, event, ...args);
       } finally {
         // After the app's own close listeners, so their records come before CALL_END.
         if (event === 'close') call.end(args[0]);

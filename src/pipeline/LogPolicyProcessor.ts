@@ -1,7 +1,7 @@
 import { context as contextApi, SeverityNumber, type AnyValue, type Attributes, type Context } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { callIdIn } from '../state/callContext.ts';
+import { callIdIn, callIn, type CallHandle } from '../state/callContext.ts';
 import { KeyBudget } from '../state/KeyBudget.ts';
 import { CallStore } from '../state/CallStore.ts';
 import type { CallState } from '../state/CallState.ts';
@@ -10,7 +10,7 @@ import type { PolicyConfig } from '../config/policyConfig.ts';
 import { GATE_PROBE_EVENT, GateProbe, PolicyGate } from './PolicyGate.ts';
 import { ATTR, ownAttribute } from '../policy/attributes.ts';
 import { boundedCallId } from '../config/boundedStrings.ts';
-import { errorGroupOf, keyOf, loggerNameOf, severityOf, templateFor, type RecordFacts } from '../policy/facts.ts';
+import { errorGroupOf, loggerNameOf, severityOf, templateFor, type RecordFacts } from '../policy/facts.ts';
 import { CompiledPolicy } from '../policy/CompiledPolicy.ts';
 import { decide } from '../policy/decide.ts';
 import { DROP, type Verdict } from '../policy/verdict.ts';
@@ -24,6 +24,7 @@ import { RecorderHook } from './hooks/RecorderHook.ts';
 import { awaitsName, heldForNaming } from './hooks/pendingCalls.ts';
 import { afterEnd } from './hooks/afterEnd.ts';
 import { StatsCounter, type PolicyStats } from './StatsCounter.ts';
+import { turnClock } from './turnClock.ts';
 import type { ExportStats } from './export/ExportStats.ts';
 
 /** What the rules decided for a record that is not dropped outright, until the record is in hand. */
@@ -40,7 +41,7 @@ const NO_ATTRIBUTES: Attributes = Object.freeze({});
 export interface LogPolicyProcessorOptions {
   /** Default: `loadPolicyConfig(process.env)`. */
   config?: PolicyConfig;
-  /** Millisecond clock for every time-based rule; default `performance.now`. */
+  /** Millisecond clock for every time-based rule; default `performance.now`, read once per synchronous run (see turnClock). */
   now?: () => number;
   /** Counters of the steps after the policy (sanitizer, redaction, queue, exporter), reported in `stats().export`. */
   exportStats?: ExportStats;
@@ -91,7 +92,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     this.downstream = downstream;
     this.config = options.config ?? loadPolicyConfig();
     this.policy = new CompiledPolicy(this.config);
-    this.now = options.now ?? performance.now.bind(performance);
+    this.now = options.now ?? turnClock();
     this.lastNow = this.now();
     this.exportStats = options.exportStats;
     this.calls = new CallStore(this.config.callTtlMs, this.config.maxCalls, this.now(), new KeyBudget(this.config.maxKeysPerCall, this.config.maxTrackedKeys));
@@ -147,14 +148,16 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   onEmit(record: ReadWriteLogRecord, context?: Context): void {
     const judged = this.prejudged;
     this.prejudged = undefined;
-    if (heldForNaming(this, record, context)) return;
+    // The call in the record's context, looked up once (a layer or two) for every use below.
+    const running = callIn(context);
+    if (heldForNaming(this, record, context, running)) return;
     try {
       if (judged !== undefined && judged.body === record.body && judged.scope === record.instrumentationScope.name) {
         // Decided before the record was built (the facade asked `prejudge`): seen and counted there.
         if (!this.finish(record, judged.facts, judged.outcome, context)) return;
       } else {
         this.counter.seen++;
-        const facts = this.factsOf(record.attributes, record.eventName, record.body, record.instrumentationScope.name, record.severityNumber, context, true);
+        const facts = this.factsOf(record.attributes, record.eventName, record.body, record.instrumentationScope.name, record.severityNumber, running, true);
         const outcome = this.judge(facts, record.attributes, context, record);
         if (outcome === undefined || !this.finish(record, facts, outcome, context)) return;
       }
@@ -193,16 +196,16 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     body: AnyValue | undefined,
     scope: string,
     severityNumber: number | undefined,
-    context: Context | undefined,
+    running: CallHandle | undefined,
     built: boolean,
   ): RecordFacts {
     const rawCall = ownAttribute(attributes, ATTR.callId);
     const inRecord = typeof rawCall === 'string' || typeof rawCall === 'number';
-    const callId = inRecord ? boundedCallId(String(rawCall)) : callIdIn(context);
+    const callId = inRecord ? boundedCallId(String(rawCall)) : running?.id;
     // A long id is keyed (and exported) in the form startCall gives it, so its records still match its CALL_START.
     // (Only on a built record: before it is built the attributes are still the app's own object.)
     if (built && inRecord && callId !== rawCall && typeof rawCall === 'string') attributes[ATTR.callId] = callId;
-    const rules = this.policy.rulesOf(keyOf(attributes, eventName, body));
+    const rules = this.policy.rulesOfRecord(attributes, eventName, body);
     const key = rules.key;
     const logger = loggerNameOf(scope, attributes);
     const severity = severityOf(severityNumber);
@@ -294,8 +297,9 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     try {
       const attrs = attributes ?? NO_ATTRIBUTES;
       const context = contextApi.active();
-      if (awaitsName(context)) return true; // built and held by its call until it is named
-      const facts = this.factsOf(attrs, undefined, body, scope, severityNumber, context, false);
+      const running = callIn(context);
+      if (awaitsName(running)) return true; // built and held by its call until it is named
+      const facts = this.factsOf(attrs, undefined, body, scope, severityNumber, running, false);
       this.counter.seen++;
       const outcome = this.judge(facts, attrs, context, undefined);
       if (outcome === undefined) return false;

@@ -48,16 +48,22 @@ export class StatsCounter {
   internalErrors = 0;
   afterEnd = 0;
   private readonly byReason = new Float64Array(DROP_REASONS.length);
-  private readonly byKey = new Map<string, number>();
+  /** Drops per key, each in a one-element array: a drop costs one lookup, not a lookup and a store. */
+  private readonly byKey = new Map<string, [number]>();
 
   countDrop(reasonIndex: number, key: string | undefined): void {
     this.dropped++;
     this.byReason[reasonIndex]!++;
     const slot = key ?? NO_KEY;
-    const n = this.byKey.get(slot);
-    if (n !== undefined) this.byKey.set(slot, n + 1);
-    else if (this.byKey.size < MAX_STAT_KEYS) this.byKey.set(slot, 1);
-    else this.byKey.set(OVERFLOW_KEY, (this.byKey.get(OVERFLOW_KEY) ?? 0) + 1);
+    const cell = this.byKey.get(slot) ?? this.newCell(slot);
+    cell[0]++;
+  }
+
+  private newCell(slot: string): [number] {
+    const at = this.byKey.size < MAX_STAT_KEYS ? slot : OVERFLOW_KEY;
+    let cell = this.byKey.get(at);
+    if (cell === undefined) this.byKey.set(at, (cell = [0]));
+    return cell;
   }
 
   snapshot(callsOpen: number, callsEvicted: number, keys: KeyBudget): Omit<PolicyStats, 'callsEscalated' | 'recorder' | 'tailSent'> {
@@ -66,7 +72,7 @@ export class StatsCounter {
       forwarded: this.forwarded,
       dropped: this.dropped,
       droppedByReason: Object.fromEntries(DROP_REASONS.map((reason, i) => [reason, this.byReason[i]!])) as Record<DropReason, number>,
-      droppedByKey: Object.fromEntries(this.byKey),
+      droppedByKey: Object.fromEntries([...this.byKey].map(([key, [n]]) => [key, n])),
       downgraded: this.downgraded,
       callsOpen,
       callsEvicted,

@@ -1,7 +1,8 @@
-import { SeverityNumber } from '@opentelemetry/api';
+import { SeverityNumber, type AnyValue, type Attributes } from '@opentelemetry/api';
 import { thresholdFor } from '../config/directives.ts';
 import type { PolicyConfig, TemplateLimit } from '../config/policyConfig.ts';
-import { BRIDGE_SCOPES } from './attributes.ts';
+import { ATTR, BRIDGE_SCOPES, ownAttribute } from './attributes.ts';
+import { isTag, keyOf, startsWithTag } from './facts.ts';
 import { ownCopy } from '../config/boundedStrings.ts';
 
 /**
@@ -27,10 +28,12 @@ export interface KeyRules {
   readonly once: number;
   /** Index in the rate limits, else -1. */
   readonly rate: number;
+  /** The key can be a body's `[TAG]`. */
+  readonly tag: boolean;
 }
 
 /** The rules of a record without a key. */
-export const NO_KEY_RULES: KeyRules = Object.freeze({ key: undefined, macro: false, tx: false, once: -1, rate: -1 });
+export const NO_KEY_RULES: KeyRules = Object.freeze({ key: undefined, macro: false, tx: false, once: -1, rate: -1, tag: false });
 
 /** A PolicyConfig prepared for the hot path: key → slot indices and a threshold cache. */
 export class CompiledPolicy {
@@ -98,11 +101,22 @@ export class CompiledPolicy {
         tx: key.startsWith('TX_'),
         once: this.onceIndex.get(key) ?? -1,
         rate: this.rateIndex.get(key) ?? -1,
+        tag: isTag(key),
       });
       if (this.keys.size < MAX_CACHED_KEYS) this.keys.set(own, rules);
     }
     if (rules.key !== undefined && rules.key.length <= MAX_LAST_LENGTH) this.lastRules = rules;
     return rules;
+  }
+
+  /**
+   * The rules of a record's key (`log.key`, else the event name, else the body's `[TAG]`). A frame
+   * loop repeats one tagged line: when the body starts with the last key's tag, no tag is cut out.
+   */
+  rulesOfRecord(attributes: Attributes, eventName: string | undefined, body: AnyValue | undefined): KeyRules {
+    const last = this.lastRules;
+    if (last.tag && eventName === undefined && typeof body === 'string' && startsWithTag(body, last.key!) && ownAttribute(attributes, ATTR.key) === undefined) return last;
+    return this.rulesOf(keyOf(attributes, eventName, body));
   }
 
   /**

@@ -42,6 +42,18 @@ export function bodyTag(body: AnyValue | undefined): string | undefined {
   return undefined;
 }
 
+/** Could `key` be a body's `[TAG]` (1–64 tag characters)? */
+export function isTag(key: string): boolean {
+  if (key.length === 0 || key.length > MAX_KEY_LENGTH) return false;
+  for (let i = 0; i < key.length; i++) if (!isTagChar(key.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Does `body` start with `[tag]`? (`tag` a valid tag: then bodyTag(body) === tag, with nothing cut out.) */
+export function startsWithTag(body: string, tag: string): boolean {
+  return body.charCodeAt(0) === 91 /* [ */ && body.charCodeAt(tag.length + 1) === 93 /* ] */ && body.startsWith(tag, 1);
+}
+
 /**
  * Key: attribute `log.key`, else the event name, else the body's leading `[TAG]`. The result may be
  * a slice of a large string: what keeps it uses the own copy in `CompiledPolicy.rulesOf(key).key`.
@@ -62,7 +74,8 @@ export function templateFor(attributes: Attributes, body: AnyValue | undefined):
 
 /** Logger name: the scope name; for the pino/winston bridges the `name`, then `logger.name` attribute. */
 export function loggerNameOf(scopeName: string, attributes: Attributes): string {
-  if (!BRIDGE_SCOPES.has(scopeName)) return scopeName;
+  // Every bridge scope starts with '@': most scopes are told apart without a set lookup.
+  if (scopeName.charCodeAt(0) !== 64 /* @ */ || !BRIDGE_SCOPES.has(scopeName)) return scopeName;
   const name = ownAttribute(attributes, ATTR.name) ?? ownAttribute(attributes, ATTR.loggerName);
   return typeof name === 'string' && name !== '' ? cut(name, MAX_LOGGER_LENGTH) : scopeName;
 }

@@ -60,8 +60,12 @@ export interface PendingCall extends CallHandle {
 
 /** The automatic call whose name is still awaited in `ctx`, if any. */
 export function pendingCallIn(ctx: Context | undefined): PendingCall | undefined {
-  const call = callIn(ctx) as Partial<PendingCall> | undefined;
-  return call?.pending === true ? (call as PendingCall) : undefined;
+  return pendingCall(callIn(ctx));
+}
+
+/** `call`, if it is an automatic call whose name is still awaited. */
+export function pendingCall(call: CallHandle | undefined): PendingCall | undefined {
+  return (call as Partial<PendingCall> | undefined)?.pending === true ? (call as PendingCall) : undefined;
 }
 
 /**
