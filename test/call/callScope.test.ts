@@ -1,4 +1,4 @@
-import { context, SeverityNumber as S, trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SeverityNumber as S, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -154,4 +154,17 @@ describe('RateLimiter and OncePerCall under hostile keys', () => {
     expect(first).toBe(4);
     call.end();
   });
+});
+
+test('a registered context manager that carries nothing: the call runs in the package storage instead', () => {
+  // A manager whose with() sets nothing (as NoopContextManager): the probe sees it and the call still resolves.
+  const inert = { active: () => ROOT_CONTEXT, with: (_c: unknown, fn: (...a: unknown[]) => unknown, self?: unknown, ...a: unknown[]) => fn.call(self, ...a), bind: <T>(_c: unknown, t: T) => t, enable() { return this; }, disable() { return this; } };
+  context.setGlobalContextManager(inert as never);
+  const call = startCall('inert-1');
+  expect(call.run(() => currentCallId())).toBe('inert-1');
+  context.disable();
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  // The manager changed: the next run finds it carries the context.
+  expect(call.run(() => [currentCallId(), context.active() !== ROOT_CONTEXT])).toEqual(['inert-1', true]);
+  call.end();
 });
