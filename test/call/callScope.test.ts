@@ -158,7 +158,17 @@ describe('RateLimiter and OncePerCall under hostile keys', () => {
 
 test('a registered context manager that carries nothing: the call runs in the package storage instead', () => {
   // A manager whose with() sets nothing (as NoopContextManager): the probe sees it and the call still resolves.
-  const inert = { active: () => ROOT_CONTEXT, with: (_c: unknown, fn: (...a: unknown[]) => unknown, self?: unknown, ...a: unknown[]) => fn.call(self, ...a), bind: <T>(_c: unknown, t: T) => t, enable() { return this; }, disable() { return this; } };
+  const inert = {
+    active: () => ROOT_CONTEXT,
+    with: (_c: unknown, fn: (...a: unknown[]) => unknown, self?: unknown, ...a: unknown[]) => fn.call(self, ...a),
+    bind: <T>(_c: unknown, t: T) => t,
+    enable() {
+      return this;
+    },
+    disable() {
+      return this;
+    },
+  };
   context.setGlobalContextManager(inert as never);
   const call = startCall('inert-1');
   expect(call.run(() => currentCallId())).toBe('inert-1');
