@@ -8,21 +8,30 @@ import { createHash } from 'node:crypto';
  * strings (config's LOG_POLICY_VERBOSE_CALLS included).
  */
 
-/** Up to this length a kept string is interned (see ownCopy); longer ones are only copied. */
-const INTERNED_MAX = 256;
-
-/**
- * A copy of `text` that shares no memory with the string it was cut from. Short ones (keys, logger
- * names, call ids) come back interned: they are compared on the hot path, and V8 compares a slice
- * (what a plain copy of 13+ characters is) character by character in its runtime, ~80 ns a time,
- * where two interned strings compare by pointer. V8's string table is weak, so this keeps nothing.
- */
+/** A copy of `text` that shares no memory with the string it was cut from. */
 export function ownCopy(text: string): string {
-  // A property name is interned (an array index like "12345" comes back as a fresh flat string).
-  if (text.length <= INTERNED_MAX) return Object.keys({ [text]: 0 })[0]!;
   // The concatenation is flattened into a new string before the slice is taken, so the result
   // points into that copy (length + 1), never into `text`'s parent.
   return ` ${text}`.slice(1);
+}
+
+/** Longest string `internedCopy` interns. */
+const INTERNED_MAX = 256;
+
+/**
+ * `ownCopy`, interned: for the few strings the hot path compares again and again (cached keys and
+ * logger names, call ids). V8 compares a slice (what `ownCopy` of 13+ characters is) character by
+ * character in its runtime, ~80 ns a time; two interned strings compare by pointer. Interning costs
+ * a few µs, so it is kept for strings that are cached or live as long as a call. V8's string table
+ * is weak: an interned string nobody holds is collected.
+ */
+export function internedCopy(text: string): string {
+  if (text.length > INTERNED_MAX) return ownCopy(text);
+  // A property name of a dictionary-mode object is interned, and adds no hidden class.
+  const holder: Record<string, number> = Object.create(null);
+  holder[text] = 0;
+  for (const name in holder) return name;
+  return ownCopy(text);
 }
 
 /** At most `max` characters of `text`, in a string of their own. */
@@ -54,7 +63,7 @@ export function boundedCallId(id: string): string {
  * rather than a throw.
  */
 export function keptCallId(id: unknown): string {
-  if (typeof id === 'string') return id.length <= MAX_CALL_ID_LENGTH ? ownCopy(id) : boundedCallId(id);
+  if (typeof id === 'string') return id.length <= MAX_CALL_ID_LENGTH ? internedCopy(id) : boundedCallId(id);
   return typeof id === 'number' && Number.isFinite(id) ? String(id) : INVALID_CALL_ID;
 }
 

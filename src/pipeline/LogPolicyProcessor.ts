@@ -8,7 +8,7 @@ import type { CallState } from '../state/CallState.ts';
 import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { GATE_PROBE_EVENT, GateProbe, PolicyGate } from './PolicyGate.ts';
-import { ATTR, ownAttribute } from '../policy/attributes.ts';
+import { ATTR, ownCallId } from '../policy/attributes.ts';
 import { boundedCallId } from '../config/boundedStrings.ts';
 import { errorGroupOf, loggerNameOf, severityOf, templateFor, type RecordFacts } from '../policy/facts.ts';
 import { CompiledPolicy } from '../policy/CompiledPolicy.ts';
@@ -199,7 +199,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     running: CallHandle | undefined,
     built: boolean,
   ): RecordFacts {
-    const rawCall = ownAttribute(attributes, ATTR.callId);
+    const rawCall = ownCallId(attributes);
     const inRecord = typeof rawCall === 'string' || typeof rawCall === 'number';
     const callId = inRecord ? boundedCallId(String(rawCall)) : running?.id;
     // A long id is keyed (and exported) in the form startCall gives it, so its records still match its CALL_START.

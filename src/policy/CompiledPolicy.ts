@@ -1,9 +1,9 @@
 import { SeverityNumber, type AnyValue, type Attributes } from '@opentelemetry/api';
 import { thresholdFor } from '../config/directives.ts';
 import type { PolicyConfig, TemplateLimit } from '../config/policyConfig.ts';
-import { ATTR, BRIDGE_SCOPES, ownAttribute } from './attributes.ts';
+import { BRIDGE_SCOPES, ownLogKey } from './attributes.ts';
 import { isTag, keyOf, startsWithTag } from './facts.ts';
-import { ownCopy } from '../config/boundedStrings.ts';
+import { internedCopy, ownCopy } from '../config/boundedStrings.ts';
 
 /**
  * Distinct logger names (and keys) whose rules are cached; more are computed each time (hostile
@@ -80,10 +80,11 @@ export class CompiledPolicy {
     let level = this.thresholds.get(logger);
     if (level === undefined) {
       level = thresholdFor(logger, this.config.levelRules, this.config.baseLevel);
-      if (this.thresholds.size < MAX_CACHED_LOGGERS) this.thresholds.set(ownCopy(logger), level);
+      if (this.thresholds.size < MAX_CACHED_LOGGERS) this.thresholds.set(internedCopy(logger), level);
     }
     if (logger.length <= MAX_LAST_LENGTH) {
-      this.lastLogger = ownCopy(logger); // kept: its own characters, never a view into a larger string
+      // Kept: its own characters, never a view into a larger string; interned while the cache has room.
+      this.lastLogger = this.thresholds.size < MAX_CACHED_LOGGERS ? internedCopy(logger) : ownCopy(logger);
       this.lastThreshold = level;
     }
     return level;
@@ -94,7 +95,7 @@ export class CompiledPolicy {
     if (key === this.lastRules.key) return this.lastRules;
     let rules = this.keys.get(key);
     if (rules === undefined) {
-      const own = ownCopy(key);
+      const own = this.keys.size < MAX_CACHED_KEYS ? internedCopy(key) : ownCopy(key);
       rules = Object.freeze({
         key: own,
         macro: this.config.macroEvents.has(key),
@@ -115,7 +116,7 @@ export class CompiledPolicy {
    */
   rulesOfRecord(attributes: Attributes, eventName: string | undefined, body: AnyValue | undefined): KeyRules {
     const last = this.lastRules;
-    if (last.tag && eventName === undefined && typeof body === 'string' && startsWithTag(body, last.key!) && ownAttribute(attributes, ATTR.key) === undefined) return last;
+    if (last.tag && eventName === undefined && typeof body === 'string' && startsWithTag(body, last.key!) && ownLogKey(attributes) === undefined) return last;
     return this.rulesOf(keyOf(attributes, eventName, body));
   }
 
@@ -139,7 +140,7 @@ export class CompiledPolicy {
     let floor = this.floors.get(scope);
     if (floor === undefined) {
       floor = this.effectiveThreshold(BRIDGE_SCOPES.has(scope) ? this.loosestThreshold : this.thresholdOf(scope), true, true);
-      if (this.floors.size < MAX_CACHED_LOGGERS) this.floors.set(ownCopy(scope), floor);
+      if (this.floors.size < MAX_CACHED_LOGGERS) this.floors.set(internedCopy(scope), floor);
     }
     return floor;
   }

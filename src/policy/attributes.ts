@@ -35,10 +35,25 @@ export const ATTR = {
  * answer `log.key` or `call.id` from the attacker's object (or from a polluted Object.prototype).
  */
 export function ownAttribute(attributes: Attributes, name: string): AttributeValue | undefined {
-  // The plain read first: most records lack the attribute, and a missing one costs an inline cache
-  // hit, where Object.hasOwn is a builtin call. What is found is then checked to be the record's own.
-  const value = attributes[name];
-  return value !== undefined && Object.hasOwn(attributes, name) ? value : undefined;
+  return Object.hasOwn(attributes, name) ? attributes[name] : undefined;
+}
+
+/*
+ * The two attributes every record is asked for, each read at a site of its own: a read whose name
+ * never changes is an inline-cache hit (an absent name included), where one site shared by several
+ * names goes megamorphic (~40 ns a read). Own-ness is checked only for a value that is there.
+ */
+
+/** `ownAttribute(attributes, 'call.id')`. */
+export function ownCallId(attributes: Attributes): AttributeValue | undefined {
+  const value = attributes['call.id'];
+  return value !== undefined && Object.hasOwn(attributes, 'call.id') ? value : undefined;
+}
+
+/** `ownAttribute(attributes, 'log.key')`. */
+export function ownLogKey(attributes: Attributes): AttributeValue | undefined {
+  const value = attributes['log.key'];
+  return value !== undefined && Object.hasOwn(attributes, 'log.key') ? value : undefined;
 }
 
 /** Instrumentation scopes of the pino and winston bridges: one fixed scope each, so the logger name is an attribute. */

@@ -1,6 +1,6 @@
 import { SeverityNumber, type AnyValue, type Attributes } from '@opentelemetry/api';
 import type { KeyRules } from './CompiledPolicy.ts';
-import { ATTR, BRIDGE_SCOPES, ownAttribute } from './attributes.ts';
+import { ATTR, BRIDGE_SCOPES, ownAttribute, ownLogKey } from './attributes.ts';
 import { TEMPLATE_MAX_LENGTH, templateOf } from './template.ts';
 
 /** What the policy needs to know about one record, resolved once per record. */
@@ -59,7 +59,7 @@ export function startsWithTag(body: string, tag: string): boolean {
  * a slice of a large string: what keeps it uses the own copy in `CompiledPolicy.rulesOf(key).key`.
  */
 export function keyOf(attributes: Attributes, eventName: string | undefined, body: AnyValue | undefined): string | undefined {
-  const attr = ownAttribute(attributes, ATTR.key);
+  const attr = ownLogKey(attributes);
   if (typeof attr === 'string' && attr !== '') return cut(attr, MAX_KEY_LENGTH);
   if (typeof eventName === 'string' && eventName !== '') return cut(eventName, MAX_KEY_LENGTH);
   return bodyTag(body);

@@ -1,6 +1,6 @@
 import type { KeyBudget } from './KeyBudget.ts';
 import { CallState } from './CallState.ts';
-import { ownCopy } from '../config/boundedStrings.ts';
+import { internedCopy } from '../config/boundedStrings.ts';
 
 /** Ended calls remembered, so records logged after CALL_END are known as such (a few hundred bytes each: 1,024 of them stay under half a MiB, and a late record comes seconds after its end). */
 export const RECENTLY_ENDED = 1024;
@@ -26,6 +26,9 @@ export class CallStore {
   readonly keys: KeyBudget;
   /** Told about each call evicted (TTL or cap) rather than ended, so per-call extras can be freed. */
   onEvict: ((state: CallState) => void) | undefined;
+  /** `peek`'s last answer: the id is the state's own kept copy, never the caller's string. */
+  private lastId: string | undefined = undefined;
+  private lastState: CallState | undefined = undefined;
 
   constructor(ttlMs: number, maxCalls: number, now: number, keys: KeyBudget, maxEnded = RECENTLY_ENDED) {
     this.ttlMs = ttlMs;
@@ -46,7 +49,7 @@ export class CallStore {
     if (state === undefined) {
       if (this.calls.size >= this.maxCalls) this.evictOldest();
       // Kept for the call's life (up to the TTL): a copy, since an id sliced from a URL would keep the URL alive.
-      const own = ownCopy(id);
+      const own = internedCopy(id);
       state = new CallState(own, now, this.keys);
       this.calls.set(own, state);
     }
@@ -55,7 +58,20 @@ export class CallStore {
 
   /** The open call's state, else a recently ended call's final one (`ended` set). */
   peek(id: string): CallState | undefined {
-    return this.calls.get(id) ?? this.ended.get(id);
+    // A call's records come in runs: the last answer first (interned ids compare by pointer).
+    if (id === this.lastId) return this.lastState;
+    const state = this.calls.get(id) ?? this.ended.get(id);
+    if (state !== undefined) {
+      this.lastId = state.id;
+      this.lastState = state;
+    }
+    return state;
+  }
+
+  /** Forgets the last answer of `peek`: a call left the store (ended calls stay, as the same state). */
+  private forgetPeek(): void {
+    this.lastId = undefined;
+    this.lastState = undefined;
   }
 
   get endedKept(): number {
@@ -78,6 +94,7 @@ export class CallStore {
   forgetEnded(id: string): void {
     const state = this.ended.get(id);
     if (state === undefined) return;
+    this.forgetPeek();
     this.ended.delete(id);
     // Keys a late record took are given back with it.
     state.releaseKeys();
@@ -89,6 +106,7 @@ export class CallStore {
     this.nextSweepAt = now + this.sweepEvery();
     for (const [id, state] of this.calls) {
       if (now - state.startedAt < this.ttlMs) break;
+      this.forgetPeek();
       this.calls.delete(id);
       state.releaseKeys();
       this.evicted++;
@@ -100,6 +118,7 @@ export class CallStore {
     const oldest = this.calls.entries().next();
     if (oldest.done === true) return;
     const [id, state] = oldest.value;
+    this.forgetPeek();
     state.releaseKeys();
     this.calls.delete(id);
     this.evicted++;

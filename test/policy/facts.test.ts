@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ownCopy } from '../../src/config/boundedStrings.ts';
+import { internedCopy, ownCopy } from '../../src/config/boundedStrings.ts';
 import { CompiledPolicy } from '../../src/policy/CompiledPolicy.ts';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
-import { ATTR, BRIDGE_SCOPES, ownAttribute } from '../../src/policy/attributes.ts';
+import { ATTR, BRIDGE_SCOPES, ownAttribute, ownCallId, ownLogKey } from '../../src/policy/attributes.ts';
 import { bodyTag, isTag, keyOf, loggerNameOf, startsWithTag } from '../../src/policy/facts.ts';
 
 describe('record facts on the hot path', () => {
@@ -45,7 +45,11 @@ describe('record facts on the hot path', () => {
     const attributes: Record<string, string> = Object.create({ [ATTR.key]: 'CALL_END' });
     expect(attributes[ATTR.key]).toBe('CALL_END');
     expect(ownAttribute(attributes, ATTR.key)).toBeUndefined();
+    expect(ownLogKey(attributes)).toBeUndefined();
+    expect(ownCallId(Object.create({ [ATTR.callId]: 'forged' }))).toBeUndefined();
     expect(ownAttribute({ [ATTR.key]: 'RMS' }, ATTR.key)).toBe('RMS');
+    expect(ownLogKey({ [ATTR.key]: 'RMS' })).toBe('RMS');
+    expect(ownCallId({ [ATTR.callId]: 'CA1' })).toBe('CA1');
   });
 
   test('bridge scopes start with "@", so other scopes skip the set lookup', () => {
@@ -57,14 +61,16 @@ describe('record facts on the hot path', () => {
     expect(loggerNameOf('server.session', { name: 'tts' })).toBe('server.session');
   });
 
-  test('ownCopy keeps the characters of any string, and of a slice of a large one', () => {
+  test('ownCopy and internedCopy keep the characters of any string, and of a slice of a large one', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (text) => {
         expect(ownCopy(text)).toBe(text);
+        expect(internedCopy(text)).toBe(text);
       }),
     );
-    for (const text of ['12345', '__proto__', '', 'constructor', '0', '4294967295']) expect(ownCopy(text)).toBe(text);
+    for (const text of ['12345', '__proto__', '', 'constructor', '0', '4294967295', '-1', '1.5']) expect(internedCopy(text)).toBe(text);
     const big = `${'x'.repeat(1 << 20)}CA0123456789abcdef0123456789abcdef`;
     expect(ownCopy(big.slice(-34))).toBe('CA0123456789abcdef0123456789abcdef');
+    expect(internedCopy(big.slice(-34))).toBe('CA0123456789abcdef0123456789abcdef');
   });
 });
