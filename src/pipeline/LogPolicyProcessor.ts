@@ -10,7 +10,7 @@ import type { PolicyConfig } from '../config/policyConfig.ts';
 import { GATE_PROBE_EVENT, GateProbe, PolicyGate } from './PolicyGate.ts';
 import { ATTR, ownCallId } from '../policy/attributes.ts';
 import { boundedCallId } from '../config/boundedStrings.ts';
-import { errorGroupOf, loggerNameOf, severityOf, templateFor, type RecordFacts } from '../policy/facts.ts';
+import { blankFacts, errorGroupOf, loggerNameOf, severityOf, templateFor, type RecordFacts } from '../policy/facts.ts';
 import { CompiledPolicy } from '../policy/CompiledPolicy.ts';
 import { decide } from '../policy/decide.ts';
 import { DROP, type Verdict } from '../policy/verdict.ts';
@@ -85,6 +85,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private buildsInCalls = false;
   /** What facades bound to this processor's provider may treat as fixed: their scope's floor. */
   private readonly gate = new PolicyGate((scope) => this.policy.scopeFloor(scope));
+  /** The facts of the record `prejudge` is deciding (nothing keeps them past a drop). */
+  private readonly scratchFacts = blankFacts();
   /** A record the facade had decided, waiting for its onEmit (see `prejudge`). */
   private prejudged: { body: string; scope: string; facts: RecordFacts; outcome: Outcome } | undefined;
 
@@ -198,6 +200,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     severityNumber: number | undefined,
     running: CallHandle | undefined,
     built: boolean,
+    into: RecordFacts = blankFacts(),
   ): RecordFacts {
     const rawCall = ownCallId(attributes);
     const inRecord = typeof rawCall === 'string' || typeof rawCall === 'number';
@@ -211,17 +214,16 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     const severity = severityOf(severityNumber);
     // A keyless record's template, unless the threshold drops it anyway (bridge records reach onEmit below it).
     const template = key === undefined && this.mayPassThreshold(logger, severity) ? templateFor(attributes, body) : undefined;
-    return {
-      callId,
-      callIdFromContext: !inRecord && callId !== undefined,
-      key,
-      template,
-      rules,
-      logger,
-      severity,
-      isMacro: rules.macro,
-      errorGroup: severity >= SeverityNumber.ERROR ? errorGroupOf(key, logger, attributes, body) : undefined,
-    };
+    into.callId = callId;
+    into.callIdFromContext = !inRecord && callId !== undefined;
+    into.key = key;
+    into.template = template;
+    into.rules = rules;
+    into.logger = logger;
+    into.severity = severity;
+    into.isMacro = rules.macro;
+    into.errorGroup = severity >= SeverityNumber.ERROR ? errorGroupOf(key, logger, attributes, body) : undefined;
+    return into;
   }
 
   /**
@@ -299,11 +301,12 @@ export class LogPolicyProcessor implements LogRecordProcessor {
       const context = contextApi.active();
       const running = callIn(context);
       if (awaitsName(running)) return true; // built and held by its call until it is named
-      const facts = this.factsOf(attrs, undefined, body, scope, severityNumber, running, false);
+      // Most records asked about here are dropped: their facts go in a scratch object, copied only when the record goes on.
+      const facts = this.factsOf(attrs, undefined, body, scope, severityNumber, running, false, this.scratchFacts);
       this.counter.seen++;
       const outcome = this.judge(facts, attrs, context, undefined);
       if (outcome === undefined) return false;
-      this.prejudged = { body, scope, facts, outcome };
+      this.prejudged = { body, scope, facts: Object.assign(blankFacts(), facts), outcome };
       return true;
     } catch {
       // Undecided: emit it, and onEmit decides as for any record.

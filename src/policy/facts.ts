@@ -1,5 +1,5 @@
 import { SeverityNumber, type AnyValue, type Attributes } from '@opentelemetry/api';
-import type { KeyRules } from './CompiledPolicy.ts';
+import { NO_KEY_RULES, type KeyRules } from './CompiledPolicy.ts';
 import { ATTR, BRIDGE_SCOPES, ownAttribute, ownLogKey } from './attributes.ts';
 import { TEMPLATE_MAX_LENGTH, templateOf } from './template.ts';
 
@@ -19,6 +19,11 @@ export interface RecordFacts {
   isMacro: boolean;
   /** ERROR and above: what makes two errors "the same" (key, else logger + exception type or message). */
   errorGroup: string | undefined;
+}
+
+/** A RecordFacts to fill in: every one has this shape, so the rules' property reads stay monomorphic. */
+export function blankFacts(): RecordFacts {
+  return { callId: undefined, callIdFromContext: false, key: undefined, template: undefined, rules: NO_KEY_RULES, logger: '', severity: 0, isMacro: false, errorGroup: undefined };
 }
 
 /** Longest key the policy tracks; longer keys are cut so a hostile key cannot grow state. */
