@@ -1,3 +1,4 @@
+import type { AsyncResource } from 'node:async_hooks';
 import { context, logs, trace, type Attributes, type Context, type Logger, type LoggerProvider, type Span } from '@opentelemetry/api';
 import { ATTR } from '../policy/attributes.ts';
 import { CALL_ID_KEY, claimPendingCall } from '../state/callContext.ts';
@@ -28,6 +29,8 @@ class Call implements CallScope, RunnableCall {
   readonly ctx: Context;
   managerSeen: unknown = undefined;
   managerCarries = false;
+  /** Unused: by hand, `run` keeps the caller's other storages (see applyInCallFrame). */
+  frame: AsyncResource | undefined = undefined;
   private readonly span: Span;
   /** The provider registered when the call started gets its whole lifecycle, whatever is registered later. */
   private readonly lifecycle: Logger;

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { context, createContextKey, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { callStorage, type CallHandle } from '../state/callContext.ts';
 import { apiRegistry } from './registeredProvider.ts';
@@ -9,6 +10,8 @@ export interface RunnableCall extends CallHandle {
   /** The context manager registered when the call last ran, and whether it carries a context. */
   managerSeen: unknown;
   managerCarries: boolean;
+  /** The frame `applyInCallFrame` enters, once captured (undefined for calls that never use it). */
+  frame: AsyncResource | undefined;
 }
 
 const PROBE = createContextKey('otel-log-policy.probe');
@@ -19,6 +22,16 @@ function managerCarries(): boolean {
   return context.with(probe, () => context.active() === probe);
 }
 
+/** Brings the call's memo of the context manager up to date with the one registered now. */
+function seeManager(call: RunnableCall): void {
+  const manager = apiRegistry()?.['context'];
+  if (manager === call.managerSeen) return;
+  call.managerSeen = manager;
+  call.managerCarries = manager !== undefined && managerCarries();
+  // A captured frame holds the storage of the manager it was made under.
+  call.frame = undefined;
+}
+
 /**
  * Runs `fn` in the call with one async-context switch, not two: in the OpenTelemetry context when
  * the registered context manager carries it (NodeSDK registers one), else in the package's own
@@ -27,11 +40,19 @@ function managerCarries(): boolean {
  * `callIdIn` reads the context first and the storage second, so either way finds the call.
  */
 export function runInCall<A extends unknown[], R>(call: RunnableCall, fn: (...args: A) => R, thisArg: unknown, ...args: A): R {
-  const manager = apiRegistry()?.['context'];
-  if (manager !== call.managerSeen) {
-    call.managerSeen = manager;
-    call.managerCarries = manager !== undefined && managerCarries();
-  }
+  seeManager(call);
   if (call.managerCarries) return context.with(call.ctx, fn, thisArg, ...args);
   return callStorage.run(call, () => fn.apply(thisArg, args));
+}
+
+/**
+ * `fn.apply(thisArg, args)` in an async context frame captured once inside the call, which swaps
+ * one pointer where `runInCall` has Node copy the frame (in, and back out). The frame also holds
+ * the other storages as they were when it was captured, so this is for code the call owns (its
+ * socket's events), not for `CallScope.run`, which keeps the caller's.
+ */
+export function applyInCallFrame<A extends unknown[], R>(call: RunnableCall, fn: (...args: A) => R, thisArg: unknown, ...args: A): R {
+  seeManager(call);
+  call.frame ??= runInCall(call, () => new AsyncResource('otel-log-policy.call'), undefined);
+  return call.frame.runInAsyncScope(fn, thisArg, ...args);
 }

@@ -1,4 +1,4 @@
-import { AsyncResource } from 'node:async_hooks';
+import type { AsyncResource } from 'node:async_hooks';
 import { context, logs, trace, type Attributes, type Context, type Logger, type Span } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { CALL_ID } from '../config/envReaders.ts';
@@ -7,8 +7,7 @@ import { approximateSize } from '../pipeline/hooks/recorder/recordSize.ts';
 import { eventRecord } from '../api/eventRecord.ts';
 import { LayerContext } from '../api/LayerContext.ts';
 import { CALL_ID_KEY, type PendingCall } from '../state/callContext.ts';
-import { runInCall, type RunnableCall } from '../api/runInCall.ts';
-import { apiRegistry } from '../api/registeredProvider.ts';
+import { applyInCallFrame, runInCall, type RunnableCall } from '../api/runInCall.ts';
 import type { FlatTable } from '../state/flatTable.ts';
 import { safeAttributes, type CallName, type CallProtocol } from './protocols.ts';
 import type { CallsCounters } from './CallsCounters.ts';
@@ -61,9 +60,7 @@ export class AutoCall implements PendingCall, RunnableCall {
   readonly ctx: Context;
   managerSeen: unknown = undefined;
   managerCarries = false;
-  /** The call's async context frame for its socket's events, and the context manager it was captured under. */
-  private scope: AsyncResource | undefined;
-  private scopeFor: unknown = undefined;
+  frame: AsyncResource | undefined = undefined;
   private readonly span: Span;
   private readonly fallbackSource: FallbackSource;
   private readonly provisionalId: string;
@@ -99,19 +96,9 @@ export class AutoCall implements PendingCall, RunnableCall {
     return runInCall(this, fn, undefined);
   }
 
-  /**
-   * `fn.apply(thisArg, args)` in the call: the socket's every event comes through here. It enters
-   * an async context frame captured once inside the call, which swaps one pointer; `run` sets a
-   * storage, and Node copies the frame to do that (twice: in, and back out).
-   */
+  /** `fn.apply(thisArg, args)` in the call: the socket's every event comes through here (see applyInCallFrame). */
   apply<A extends unknown[], R>(fn: (...args: A) => R, thisArg: unknown, ...args: A): R {
-    const manager = apiRegistry()?.['context'];
-    if (this.scope === undefined || manager !== this.scopeFor) {
-      // Captured again if the context manager changed: the frame holds the storage of the one it was made under.
-      this.scopeFor = manager;
-      this.scope = this.run(() => new AsyncResource('otel-log-policy.call'));
-    }
-    return this.scope.runInAsyncScope(fn, thisArg, ...args);
+    return applyInCallFrame(this, fn, thisArg, ...args);
   }
 
   hold(processor: LogRecordProcessor, record: ReadWriteLogRecord, ctx: Context | undefined): boolean {
