@@ -157,6 +157,12 @@ describe('under node --import otel-log-policy/register', { timeout: 30_000 }, ()
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SERVICE_NAME: service, OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', LOG_POLICY_QUIET: '1', ...env },
     });
   const requestsOf = (service: string) => sink.records().filter((r) => r.resource['service.name'] === service);
+  /** The sink's `/v1/logs` requests after the first `before`. */
+  const logRequestsSince = (before: number) =>
+    sink
+      .requests()
+      .slice(before)
+      .filter((r) => r.path === '/v1/logs');
 
   it('OTEL_LOGS_EXPORTER=console prints the records the policy passes and sends nothing', async () => {
     const before = sink.requests().length;
@@ -166,12 +172,7 @@ describe('under node --import otel-log-policy/register', { timeout: 30_000 }, ()
     // ConsoleLogRecordExporter's console.dir of each record: body and the call id are there.
     expect(result.stdout).toContain("body: '[CALL_START] call call-register-1 started'");
     expect(result.stdout).toContain("'call.id': 'call-register-1'");
-    expect(
-      sink
-        .requests()
-        .slice(before)
-        .filter((r) => r.path === '/v1/logs'),
-    ).toEqual([]);
+    expect(logRequestsSince(before)).toEqual([]);
   });
 
   it('OTEL_LOGS_EXPORTER=none exports nothing', async () => {
@@ -180,12 +181,7 @@ describe('under node --import otel-log-policy/register', { timeout: 30_000 }, ()
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).not.toContain('CALL_START');
-    expect(
-      sink
-        .requests()
-        .slice(before)
-        .filter((r) => r.path === '/v1/logs'),
-    ).toEqual([]);
+    expect(logRequestsSince(before)).toEqual([]);
   });
 
   it('OTEL_LOGS_EXPORTER=otlp,console does both, the policy once', async () => {
@@ -209,10 +205,7 @@ describe('under node --import otel-log-policy/register', { timeout: 30_000 }, ()
     const result = await run(service, { OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
     expect(result.code, result.stderr).toBe(0);
     expect(requestsOf(service).map((r) => r.body)).toContain('[CALL_END] call call-register-1 ended');
-    const logRequests = sink
-      .requests()
-      .slice(before)
-      .filter((r) => r.path === '/v1/logs');
+    const logRequests = logRequestsSince(before);
     expect(logRequests.map((r) => r.contentType)).toContain(contentType);
     expect(logRequests.every((r) => r.contentType === contentType)).toBe(true);
   });
@@ -222,10 +215,7 @@ describe('under node --import otel-log-policy/register', { timeout: 30_000 }, ()
     const result = await run('exporters-headers', { OTEL_EXPORTER_OTLP_LOGS_HEADERS: 'x-tenant=voice,x-region=eu', OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: 'gzip' });
     expect(result.code, result.stderr).toBe(0);
     expect(requestsOf('exporters-headers').map((r) => r.body)).toContain('[CALL_END] call call-register-1 ended');
-    const logRequests = sink
-      .requests()
-      .slice(before)
-      .filter((r) => r.path === '/v1/logs');
+    const logRequests = logRequestsSince(before);
     expect(logRequests.length).toBeGreaterThan(0);
     for (const request of logRequests) {
       expect(request.headers).toMatchObject({ 'x-tenant': 'voice', 'x-region': 'eu', 'content-encoding': 'gzip', 'content-type': 'application/x-protobuf' });
