@@ -129,6 +129,8 @@ class FacadeLogger implements PolicyLogger {
         },
         exception: safeException(exception),
       });
+    // This level's last drop, kept for the judge: a frame loop's repeats are answered from it.
+    const memo = judge?.memo();
     return (body, attributes, exception) => {
       if (this.stale()) {
         this.bind();
@@ -137,7 +139,7 @@ class FacadeLogger implements PolicyLogger {
       }
       if (judge === undefined) return emit(body, attributes, exception);
       // pino's other half: what the rules drop is decided here, so the SDK never builds the record.
-      if (exception === undefined && typeof body === 'string' && !judge.prejudge(name, severityNumber, body, attributes)) return;
+      if (exception === undefined && typeof body === 'string' && !judge.prejudge(name, severityNumber, body, attributes, memo!)) return;
       try {
         emit(body, attributes, exception);
       } finally {

@@ -2,18 +2,19 @@ import { context as contextApi, SeverityNumber, type AnyValue, type Attributes, 
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { callIdIn, callIn, type CallHandle } from '../state/callContext.ts';
-import { KeyBudget } from '../state/KeyBudget.ts';
+import { KeyBudget, OVERFLOW_KEY } from '../state/KeyBudget.ts';
 import { CallStore } from '../state/CallStore.ts';
 import type { CallState } from '../state/CallState.ts';
 import { loadPolicyConfig } from '../config/loadPolicyConfig.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import { GATE_PROBE_EVENT, GateProbe, PolicyGate } from './PolicyGate.ts';
-import { ATTR, ownCallId } from '../policy/attributes.ts';
+import { DropMemo } from './DropMemo.ts';
+import { ATTR, ownCallId, ownLogKey } from '../policy/attributes.ts';
 import { boundedCallId } from '../config/boundedStrings.ts';
-import { blankFacts, errorGroupOf, loggerNameOf, severityOf, templateFor, type RecordFacts } from '../policy/facts.ts';
+import { blankFacts, errorGroupOf, loggerNameOf, severityOf, startsWithTag, templateFor, type RecordFacts } from '../policy/facts.ts';
 import { CompiledPolicy } from '../policy/CompiledPolicy.ts';
-import { decide } from '../policy/decide.ts';
-import { DROP, type Verdict } from '../policy/verdict.ts';
+import { decide, keyDrop } from '../policy/decide.ts';
+import { DROP, type Drop, type Verdict } from '../policy/verdict.ts';
 import { ESCALATED_ATTRIBUTE } from './hooks/escalation.ts';
 import { applyCounted, applyDowngrade, stampCallEnd, stampPassing } from './applyVerdict.ts';
 import { TailKeeper } from './hooks/TailKeeper.ts';
@@ -87,6 +88,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private readonly gate = new PolicyGate((scope) => this.policy.scopeFloor(scope));
   /** The facts of the record `prejudge` is deciding (nothing keeps them past a drop). */
   private readonly scratchFacts = blankFacts();
+  /** The verdict of the last record `judge` dropped (a DropMemo keeps it when its repeats can be answered by it). */
+  private lastDrop: Drop | undefined = undefined;
   /** A record the facade had decided, waiting for its onEmit (see `prejudge`). */
   private prejudged: { body: string; scope: string; facts: RecordFacts; outcome: Outcome } | undefined;
 
@@ -122,7 +125,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     // While records below the floor may be built inside calls, no level is bound to a no-op up front.
     this.gate.fixed = !this.buildsInCalls;
     // The flight recorder keeps dropped records, so they must be built: then the facade does not decide first.
-    if (this.recorder === undefined) this.gate.judge = { prejudge: this.prejudge, settle: this.settle };
+    if (this.recorder === undefined) this.gate.judge = { memo: () => new DropMemo(), prejudge: this.prejudge, settle: this.settle };
   }
 
   /**
@@ -234,34 +237,87 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private judge(facts: RecordFacts, attributes: Attributes, context: Context | undefined, record: ReadWriteLogRecord | undefined): Outcome | undefined {
     let state = facts.callId === undefined ? this.calls.outside : this.calls.peek(facts.callId);
     if (state?.ended === true) state = afterEnd(this.calls, this.counter, state, facts);
-    // The clock is read only when something needs the time: a rate limit, an error's repeat
-    // interval, a macro (CALL_END's duration), a new call, and every 256th record for the TTL sweep.
-    let now = this.lastNow;
-    if (
-      state === undefined ||
-      facts.rules.rate >= 0 ||
-      this.policy.templateLimit !== undefined ||
-      facts.severity >= SeverityNumber.ERROR ||
-      facts.isMacro ||
-      (++this.sinceClock & 255) === 0
-    ) {
-      now = this.lastNow = this.now();
-      this.calls.sweep(now);
-      state ??= this.calls.get(facts.callId!, now);
-    }
+    const now = this.timeFor(state === undefined || facts.rules.rate >= 0 || facts.severity >= SeverityNumber.ERROR || facts.isMacro);
+    state ??= this.calls.get(facts.callId!, now);
     const opened = state.produced === 0 && facts.callId !== undefined;
     if (opened) for (const hook of this.onOpened) hook.opened!(state, attributes, context);
     state.produced++;
     const verdict = decide(facts, state, now, state.escalated ? this.escalation.policy : this.policy);
     if (verdict.kind === 'drop') {
       if (verdict === DROP.budget && !state.ended && this.tail.wants(facts)) return { state, verdict, now, opened };
-      state.countDrop(verdict.index, facts.key);
-      this.counter.countDrop(verdict.index, facts.key);
-      let kept = false;
-      for (const hook of this.onDropped) kept = hook.dropped!(record, context, facts, verdict.index, kept);
+      this.lastDrop = verdict;
+      this.countDropped(state, verdict, facts, record, context);
       return undefined;
     }
     return { state, verdict, now, opened };
+  }
+
+  /**
+   * The time for a record's rules. The clock is read only when something needs it: a rate limit,
+   * the template limit, an error's repeat interval, a macro (CALL_END's duration), a new call, and
+   * every 256th record for the TTL sweep.
+   */
+  private timeFor(needsClock: boolean): number {
+    if (!needsClock && this.policy.templateLimit === undefined && (++this.sinceClock & 255) !== 0) return this.lastNow;
+    const now = (this.lastNow = this.now());
+    this.calls.sweep(now);
+    return now;
+  }
+
+  /** A record dropped: counted in its call, in the stats, and told to the hooks. */
+  private countDropped(
+    state: CallState,
+    verdict: Drop,
+    facts: RecordFacts,
+    record: ReadWriteLogRecord | undefined,
+    context: Context | undefined,
+    row = facts.key === undefined ? -1 : state.dropRow(facts.key),
+    cell = this.counter.cellOf(facts.key),
+  ): void {
+    state.countDropAt(verdict.index, row);
+    this.counter.countDropIn(verdict.index, cell);
+    let kept = false;
+    for (const hook of this.onDropped) kept = hook.dropped!(record, context, facts, verdict.index, kept);
+  }
+
+  /**
+   * A repeat of the drop `memo` holds, answered by the key's own rules against the call's state
+   * now: the same running call, still open in the store, not escalated; a body with the same
+   * `[TAG]` and no call or key attribute of its own (so the facts are the memo's). True: dropped and counted.
+   */
+  private repeatDropped(memo: DropMemo, running: CallHandle, body: string, attributes: Attributes, context: Context): boolean {
+    const facts = memo.facts;
+    const rules = facts.rules;
+    if (!startsWithTag(body, rules.key!) || ownCallId(attributes) !== undefined || ownLogKey(attributes) !== undefined) return false;
+    const now = this.timeFor(rules.rate >= 0 || facts.isMacro);
+    const state = this.calls.peek(running.id);
+    const verdict = state === memo.state && state !== undefined && !state.ended && !state.escalated ? keyDrop(rules, state, now, this.policy) : undefined;
+    if (verdict === undefined || state === undefined) {
+      memo.forget();
+      return false;
+    }
+    this.counter.seen++;
+    state.produced++;
+    this.countDropped(state, verdict, facts, undefined, context, memo.row, memo.cell);
+    return true;
+  }
+
+  /** After a drop `prejudge` decided in full: keep it in the memo when its repeats can be answered from there. */
+  private remember(memo: DropMemo, running: CallHandle | undefined, facts: RecordFacts, scope: string, body: string, attributes: Attributes): void {
+    const drop = this.lastDrop;
+    if (drop !== DROP.once && drop !== DROP.rate_limit) return;
+    if (running === undefined || !facts.callIdFromContext || facts.logger !== scope || !facts.rules.tag) return;
+    if (!startsWithTag(body, facts.rules.key!) || ownLogKey(attributes) !== undefined) return;
+    const state = this.calls.peek(running.id);
+    if (state === undefined || state.escalated || state.ended) return;
+    const row = state.dropRow(facts.rules.key!);
+    // A key counted in the overflow row may get its own row once room is given back: the full path finds it then.
+    if (state.droppedByKey![row] === OVERFLOW_KEY) return;
+    memo.running = running;
+    memo.state = state;
+    Object.assign(memo.facts, facts);
+    memo.row = row;
+    memo.cell = this.counter.cellOf(facts.rules.key);
   }
 
   /** Applies a verdict that needs the record: the tail's hold, or the stamps of a record that passes. False: not forwarded now. */
@@ -295,17 +351,22 @@ export class LogPolicyProcessor implements LogRecordProcessor {
    * that a dropped one costs no record at all. True: emit it; its outcome waits for its `onEmit`
    * (the very next one, synchronously inside `Logger.emit`; `settle()` forgets it otherwise).
    */
-  private readonly prejudge = (scope: string, severityNumber: number, body: string, attributes: Attributes | undefined): boolean => {
+  private readonly prejudge = (scope: string, severityNumber: number, body: string, attributes: Attributes | undefined, memo: DropMemo): boolean => {
     try {
       const attrs = attributes ?? NO_ATTRIBUTES;
       const context = contextApi.active();
       const running = callIn(context);
       if (awaitsName(running)) return true; // built and held by its call until it is named
+      if (running !== undefined && memo.running === running && this.repeatDropped(memo, running, body, attrs, context)) return false;
       // Most records asked about here are dropped: their facts go in a scratch object, copied only when the record goes on.
       const facts = this.factsOf(attrs, undefined, body, scope, severityNumber, running, false, this.scratchFacts);
       this.counter.seen++;
+      this.lastDrop = undefined;
       const outcome = this.judge(facts, attrs, context, undefined);
-      if (outcome === undefined) return false;
+      if (outcome === undefined) {
+        this.remember(memo, running, facts, scope, body, attrs);
+        return false;
+      }
       this.prejudged = { body, scope, facts: Object.assign(blankFacts(), facts), outcome };
       return true;
     } catch {

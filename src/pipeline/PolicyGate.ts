@@ -1,4 +1,5 @@
 import { ROOT_CONTEXT, type Attributes, type Context } from '@opentelemetry/api';
+import type { DropMemo } from './DropMemo.ts';
 
 /**
  * What one LogPolicyProcessor answers for (scope, severity) before any record exists, so that the
@@ -35,7 +36,9 @@ export class PolicyGate {
 }
 
 export interface Judge {
-  prejudge(scope: string, severityNumber: number, body: string, attributes: Attributes | undefined): boolean;
+  /** A place for one facade level to keep its last drop in, so that a repeat of it is answered from there. */
+  memo(): DropMemo;
+  prejudge(scope: string, severityNumber: number, body: string, attributes: Attributes | undefined, memo: DropMemo): boolean;
   settle(): void;
 }
 

@@ -52,11 +52,20 @@ export class StatsCounter {
   private readonly byKey = new Map<string, [number]>();
 
   countDrop(reasonIndex: number, key: string | undefined): void {
+    this.countDropIn(reasonIndex, this.cellOf(key));
+  }
+
+  /** One more drop for this reason, in a key's cell (see cellOf). */
+  countDropIn(reasonIndex: number, cell: [number]): void {
     this.dropped++;
     this.byReason[reasonIndex]!++;
-    const slot = key ?? NO_KEY;
-    const cell = this.byKey.get(slot) ?? this.newCell(slot);
     cell[0]++;
+  }
+
+  /** The drop count of `key` (records without one: `(none)`), made if new; a cell stays the key's for the counter's life. */
+  cellOf(key: string | undefined): [number] {
+    const slot = key ?? NO_KEY;
+    return this.byKey.get(slot) ?? this.newCell(slot);
   }
 
   private newCell(slot: string): [number] {

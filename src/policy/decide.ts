@@ -2,13 +2,24 @@ import { SeverityNumber } from '@opentelemetry/api';
 import type { CallState } from '../state/CallState.ts';
 import type { RecordFacts } from './facts.ts';
 import { budgeted, overBudget } from './rules/budget.ts';
-import type { CompiledPolicy } from './CompiledPolicy.ts';
+import type { CompiledPolicy, KeyRules } from './CompiledPolicy.ts';
 import { onceSpent, spendOnce } from './rules/once.ts';
 import { rateLimited, stampRate } from './rules/rateLimit.ts';
 import { repeatErrors } from './rules/repeatErrors.ts';
 import { overShare, spendShare, takeSuppressed, templateLimited } from './rules/templateLimit.ts';
 import { threshold } from './rules/threshold.ts';
-import { DROP, PASS, type Verdict } from './verdict.ts';
+import { DROP, PASS, type Drop, type Verdict } from './verdict.ts';
+
+/**
+ * The key's own rules, once-key then rate limit: the drop they make, if any. A record that passed the
+ * threshold (below ERROR) and meets one of these is dropped whatever the later rules say, so a
+ * repeat of a record they dropped may be answered by this alone (see DropMemo).
+ */
+export function keyDrop(rules: KeyRules, state: CallState, now: number, policy: CompiledPolicy): Drop | undefined {
+  if (rules.once >= 0 && onceSpent(state, rules.once)) return DROP.once;
+  if (rules.rate >= 0 && rateLimited(state, rules.rate, policy.rateIntervals[rules.rate]!, now)) return DROP.rate_limit;
+  return undefined;
+}
 
 /**
  * The rules in order; the first drop wins. ERROR and FATAL are governed by the repeat rule alone.
@@ -25,9 +36,9 @@ export function decide(facts: RecordFacts, state: CallState, now: number, policy
   if (facts.severity >= SeverityNumber.ERROR) {
     return repeatErrors(state, facts.errorGroup ?? facts.logger, now, config.errorRepeatMs);
   }
+  const early = keyDrop(facts.rules, state, now, policy);
+  if (early !== undefined) return early;
   const { once: onceIndex, rate: rateIndex } = facts.rules;
-  if (onceIndex >= 0 && onceSpent(state, onceIndex)) return DROP.once;
-  if (rateIndex >= 0 && rateLimited(state, rateIndex, policy.rateIntervals[rateIndex]!, now)) return DROP.rate_limit;
   const spendsBudget = budgeted(facts, state, config.callBudget);
   const limit = onceIndex < 0 && rateIndex < 0 && !facts.isMacro ? policy.templateLimit : undefined;
   const kind = facts.key ?? facts.template;

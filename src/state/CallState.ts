@@ -102,10 +102,19 @@ export class CallState {
   }
 
   countDrop(reasonIndex: number, key: string | undefined): void {
+    this.countDropAt(reasonIndex, key === undefined ? -1 : this.dropRow(key));
+  }
+
+  /** One more drop for this reason, in the row `at` of `droppedByKey` (see dropRow; -1: a record without a key). */
+  countDropAt(reasonIndex: number, at: number): void {
     this.dropped++;
     const byReason = (this.droppedByReason ??= []);
     byReason[reasonIndex] = (byReason[reasonIndex] ?? 0) + 1;
-    if (key === undefined) return;
+    if (at >= 0) this.droppedByKey![at + 1] = (this.droppedByKey![at + 1] as number) + 1;
+  }
+
+  /** The row of `key` in `droppedByKey`, made if new (beyond the key budget, the overflow row's). Rows never move. */
+  dropRow(key: string): number {
     let at = rowOf(this.droppedByKey, key, DROP_STRIDE);
     if (at < 0) {
       const slot = this.keys.admit(this.droppedByKey === undefined ? 0 : this.droppedByKey.length / DROP_STRIDE) ? key : OVERFLOW_KEY;
@@ -115,6 +124,6 @@ export class CallState {
         at = this.droppedByKey.length - DROP_STRIDE;
       }
     }
-    this.droppedByKey![at + 1] = (this.droppedByKey![at + 1] as number) + 1;
+    return at;
   }
 }
