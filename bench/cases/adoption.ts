@@ -63,21 +63,29 @@ async function startServer(way: Way, modelUrl: string, otlpBase: string) {
  * calls at the same time, so the machine's moment (a shared VM: the same run alone varies by a
  * third from one minute to the next) weighs on both. Their ratio is the paired figure.
  */
-async function runPair(way: Way, calls: number, seconds: number, modelUrl: string, otlpBase: string, tag: string): Promise<{ none: Run; other: Run }> {
+async function runPair(way: Way, calls: number, seconds: number, modelUrl: string, otlpBase: string, tag: string, flip: boolean): Promise<{ none: Run; other: Run }> {
   const servers = await Promise.all([startServer('none', modelUrl, otlpBase), startServer(way, modelUrl, otlpBase)]);
-  for (const server of servers) server.start();
-  await Promise.all(servers.map((server, i) => driveCalls(server.url, calls, seconds, `${tag}${i}`)));
+  // Which server the driver serves first alternates from pair to pair, so that no way always goes second.
+  const order = flip ? [servers[1]!, servers[0]!] : servers;
+  const drive = (length: number, label: string) => Promise.all(order.map((server, i) => driveCalls(server.url, calls, length, `${tag}${label}${i}`)));
+  // A server takes calls for hours: the same calls first, unmetered, so the JIT's and the heap's first minute is not in the figure.
+  await drive(WARM_UP_SECONDS, 'w');
+  for (const server of order) server.start();
+  await drive(seconds, 'm');
   const [none, other] = await Promise.all(servers.map((server) => server.stop()));
   return { none: none!, other: other! };
 }
+
+/** Calls each pair takes before it is metered (see runPair). */
+const WARM_UP_SECONDS = QUICK ? 5 : 30;
 
 /**
  * A `ws` media-stream server with an outbound model socket (bench/adoption/voiceServer.mjs, written
  * as public samples are), N concurrent Twilio-protocol calls at 50 frames/s each way in real time.
  * Each way (under `--import otel-log-policy/register` with console capture and automatic call
  * scopes; with calls opened by hand; the SDK alone) runs side by side with the server without the
- * package, in rotating order. The server's own process CPU per call-minute and its event-loop delay
- * p99; the ratio is the median of the pairs' ratios.
+ * package, in rotating order, after the same calls for WARM_UP_SECONDS unmetered. The server's own
+ * process CPU per call-minute and its event-loop delay p99; the ratio is the median of the pairs' ratios.
  */
 runCase(async () => {
   const model = await startFakeModel();
@@ -93,7 +101,7 @@ runCase(async () => {
       for (let round = 0; round < rounds; round++) {
         for (let k = 0; k < others.length; k++) {
           const way = others[(round + k) % others.length]!;
-          pairs[way].push(await runPair(way, calls, seconds, model.url, otlpBase, `${calls}${round}${k}`));
+          pairs[way].push(await runPair(way, calls, seconds, model.url, otlpBase, `${calls}${round}${k}`, (round + k) % 2 === 1));
         }
       }
       const callMinutes = (calls * seconds) / 60;
@@ -102,7 +110,7 @@ runCase(async () => {
       const delays = (way: Way) => pairs[way].map((p) => p.other.delayP99Ms - p.none.delayP99Ms);
       const range = (values: number[]) => [Math.min(...values), Math.max(...values)];
       const noneRuns = others.flatMap((way) => pairs[way].map((p) => p.none));
-      const detail = { calls, seconds, rounds, pairs };
+      const detail = { calls, seconds, warmUpSeconds: WARM_UP_SECONDS, rounds, pairs };
       const register = ratios('register');
       rows.push(
         row({
