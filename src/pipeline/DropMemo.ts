@@ -18,7 +18,16 @@ export class DropMemo {
   readonly facts: RecordFacts = blankFacts();
   /** Where its drops are counted: its key's row in the call's drop table, and its cell in the processor's counts. */
   row = -1;
+  /** The body's opening `[TAG]` as character codes, compared without reading the key's characters again. */
+  tag: number[] = [];
   cell: [number] = [0];
+
+  /** Does `body` open with this memo's `[TAG]`? */
+  opensWithTag(body: string): boolean {
+    const tag = this.tag;
+    for (let i = 0; i < tag.length; i++) if (body.charCodeAt(i) !== tag[i]) return false;
+    return true;
+  }
 
   forget(): void {
     this.running = undefined;

@@ -288,7 +288,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private repeatDropped(memo: DropMemo, running: CallHandle, body: string, attributes: Attributes, context: Context): boolean {
     const facts = memo.facts;
     const rules = facts.rules;
-    if (!startsWithTag(body, rules.key!) || ownCallId(attributes) !== undefined || ownLogKey(attributes) !== undefined) return false;
+    if (!memo.opensWithTag(body) || ownCallId(attributes) !== undefined || ownLogKey(attributes) !== undefined) return false;
     const now = this.timeFor(rules.rate >= 0 || facts.isMacro);
     const state = this.calls.peek(running.id);
     const verdict = state === memo.state && state !== undefined && !state.ended && !state.escalated ? keyDrop(rules, state, now, this.policy) : undefined;
@@ -315,6 +315,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     if (state.droppedByKey![row] === OVERFLOW_KEY) return;
     memo.running = running;
     memo.state = state;
+    if (memo.facts.rules !== facts.rules) memo.tag = Array.from(`[${facts.rules.key}]`, (c) => c.charCodeAt(0));
     Object.assign(memo.facts, facts);
     memo.row = row;
     memo.cell = this.counter.cellOf(facts.rules.key);
