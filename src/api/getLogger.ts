@@ -3,7 +3,8 @@ import { parseLevel } from '../config/levels.ts';
 import { GATE_PROBE_EVENT, GateProbe, type Judge, type PolicyGate } from '../pipeline/PolicyGate.ts';
 import { eventRecord } from './eventRecord.ts';
 import { safeAttributes, safeException } from '../pipeline/sanitize/entryValues.ts';
-import { apiRegistry, registeredProvider } from './registeredProvider.ts';
+import { apiRegistry } from '../state/apiRegistry.ts';
+import { registeredProvider } from './registeredProvider.ts';
 
 type LogMethod = (message: string, attributes?: Attributes, error?: unknown) => void;
 

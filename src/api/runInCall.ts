@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import { context, createContextKey, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { callStorage, type CallHandle } from '../state/callContext.ts';
-import { apiRegistry } from './registeredProvider.ts';
+import { apiRegistry } from '../state/apiRegistry.ts';
 
 /** A call that runs code in its scope; the two fields are its memo of the context manager. */
 export interface RunnableCall extends CallHandle {

@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { CallHandle } from '../state/callContext.ts';
 import type { CallState } from '../state/CallState.ts';
 import { blankFacts, type RecordFacts } from '../policy/facts.ts';
@@ -12,6 +13,8 @@ import { blankFacts, type RecordFacts } from '../policy/facts.ts';
 export class DropMemo {
   /** The running call the drop was decided in; undefined while empty. */
   running: CallHandle | undefined = undefined;
+  /** The active context it was decided in, when that context holds the call itself: the same context is the same call. */
+  context: Context | undefined = undefined;
   /** That call's state when it was decided: a repeat is answered only while the store still holds this one. */
   state: CallState | undefined = undefined;
   /** The facts of that record (rules, key, logger), for the rules and the hooks. */
@@ -31,6 +34,7 @@ export class DropMemo {
 
   forget(): void {
     this.running = undefined;
+    this.context = undefined;
     this.state = undefined;
   }
 }

@@ -1,7 +1,8 @@
-import { context as contextApi, SeverityNumber, type AnyValue, type Attributes, type Context } from '@opentelemetry/api';
+import { SeverityNumber, type AnyValue, type Attributes, type Context } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { callIdIn, callIn, type CallHandle } from '../state/callContext.ts';
+import { CALL_ID_KEY, callIdIn, callIn, type CallHandle } from '../state/callContext.ts';
+import { ActiveContext } from '../state/ActiveContext.ts';
 import { KeyBudget, OVERFLOW_KEY } from '../state/KeyBudget.ts';
 import { CallStore } from '../state/CallStore.ts';
 import type { CallState } from '../state/CallState.ts';
@@ -68,6 +69,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private readonly now: () => number;
   private readonly calls: CallStore;
   private readonly counter = new StatsCounter();
+  /** The active context, as the facade's way in reads it (see prejudge). */
+  private readonly activeContext = new ActiveContext();
   /** The clock's last reading, and records since: most records need no time at all. */
   private lastNow: number;
   private sinceClock = 0;
@@ -246,7 +249,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     if (verdict.kind === 'drop') {
       if (verdict === DROP.budget && !state.ended && this.tail.wants(facts)) return { state, verdict, now, opened };
       this.lastDrop = verdict;
-      this.countDropped(state, verdict, facts, record, context);
+      this.countDropped(state, verdict, facts, record, context, facts.key === undefined ? -1 : state.dropRow(facts.key), this.counter.cellOf(facts.key));
       return undefined;
     }
     return { state, verdict, now, opened };
@@ -264,15 +267,19 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     return now;
   }
 
-  /** A record dropped: counted in its call, in the stats, and told to the hooks. */
+  /**
+   * A record dropped: counted in its call (`row`, its key's row there: CallState.dropRow), in the
+   * stats (`cell`: StatsCounter.cellOf), and told to the hooks. Small enough to be inlined into the
+   * memo's path.
+   */
   private countDropped(
     state: CallState,
     verdict: Drop,
     facts: RecordFacts,
     record: ReadWriteLogRecord | undefined,
     context: Context | undefined,
-    row = facts.key === undefined ? -1 : state.dropRow(facts.key),
-    cell = this.counter.cellOf(facts.key),
+    row: number,
+    cell: [number],
   ): void {
     state.countDropAt(verdict.index, row);
     this.counter.countDropIn(verdict.index, cell);
@@ -303,7 +310,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   }
 
   /** After a drop `prejudge` decided in full: keep it in the memo when its repeats can be answered from there. */
-  private remember(memo: DropMemo, running: CallHandle | undefined, facts: RecordFacts, scope: string, body: string, attributes: Attributes): void {
+  private remember(memo: DropMemo, running: CallHandle | undefined, facts: RecordFacts, scope: string, body: string, attributes: Attributes, context: Context): void {
     const drop = this.lastDrop;
     if (drop !== DROP.once && drop !== DROP.rate_limit) return;
     if (running === undefined || !facts.callIdFromContext || facts.logger !== scope || !facts.rules.tag) return;
@@ -314,6 +321,8 @@ export class LogPolicyProcessor implements LogRecordProcessor {
     // A key counted in the overflow row may get its own row once room is given back: the full path finds it then.
     if (state.droppedByKey![row] === OVERFLOW_KEY) return;
     memo.running = running;
+    // Only a context that holds the call itself names it (the package's own storage is read past it).
+    memo.context = context.getValue(CALL_ID_KEY) === running ? context : undefined;
     memo.state = state;
     if (memo.facts.rules !== facts.rules) memo.tag = Array.from(`[${facts.rules.key}]`, (c) => c.charCodeAt(0));
     Object.assign(memo.facts, facts);
@@ -355,8 +364,9 @@ export class LogPolicyProcessor implements LogRecordProcessor {
   private readonly prejudge = (scope: string, severityNumber: number, body: string, attributes: Attributes | undefined, memo: DropMemo): boolean => {
     try {
       const attrs = attributes ?? NO_ATTRIBUTES;
-      const context = contextApi.active();
-      const running = callIn(context);
+      const context = this.activeContext.read();
+      // The context of the memo's drop (contexts are immutable): the same call, without looking it up.
+      const running = context === memo.context ? memo.running : callIn(context);
       if (awaitsName(running)) return true; // built and held by its call until it is named
       if (running !== undefined && memo.running === running && this.repeatDropped(memo, running, body, attrs, context)) return false;
       // Most records asked about here are dropped: their facts go in a scratch object, copied only when the record goes on.
@@ -365,7 +375,7 @@ export class LogPolicyProcessor implements LogRecordProcessor {
       this.lastDrop = undefined;
       const outcome = this.judge(facts, attrs, context, undefined);
       if (outcome === undefined) {
-        this.remember(memo, running, facts, scope, body, attrs);
+        this.remember(memo, running, facts, scope, body, attrs, context);
         return false;
       }
       this.prejudged = { body, scope, facts: Object.assign(blankFacts(), facts), outcome };

@@ -1,5 +1,6 @@
-import { SeverityNumber } from '@opentelemetry/api';
-import { describe, expect, test } from 'vitest';
+import { context, SeverityNumber } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { afterEach, describe, expect, test } from 'vitest';
 import { startCall } from '../../src/api/callScope.ts';
 import { getLogger } from '../../src/api/getLogger.ts';
 import { pipeline, type Pipeline } from '../helpers/pipeline.ts';
@@ -57,6 +58,10 @@ function frameLoop(way: Way, env: Record<string, string> = {}) {
 }
 
 describe('a facade level remembers its last drop (DropMemo), and counts its repeats exactly as onEmit would', () => {
+  afterEach(() => {
+    context.disable();
+  });
+
   test('rate limits, once-keys, other keys and calls, the end of a call and a new call', () => {
     const facade = frameLoop('facade');
     const emit = frameLoop('emit');
@@ -66,6 +71,66 @@ describe('a facade level remembers its last drop (DropMemo), and counts its repe
     expect(facade.droppedByReason.once).toBeGreaterThan(50);
     expect(facade.records.filter((r) => String(r.body).startsWith('[RMS] rms=')).length).toBe(3);
     expect(facade.afterEnd).toBe(20);
+  });
+
+  test('with the context manager NodeSDK registers (a repeat in the same context is known to be the same call)', () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const facade = frameLoop('facade');
+    const emit = frameLoop('emit');
+    expect(facade).toEqual(emit);
+    expect(facade.droppedByReason.rate_limit).toBeGreaterThan(150);
+  });
+
+  test.each([
+    ['no context manager (the package’s own storage carries the calls)', false],
+    ['the context manager NodeSDK registers', true],
+  ])('two calls whose lines interleave, with %s: each repeat is counted in its own call', (_name, withManager) => {
+    if (withManager) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const run = (way: Way) => {
+      const p = pipeline({}, { global: true });
+      const log = loggerOf(p, way, 'server.session');
+      const a = startCall('CA-a');
+      const b = startCall('CA-b');
+      for (let i = 0; i < 60; i++) {
+        a.run(() => log('[DSP] enabled'));
+        b.run(() => log('[DSP] enabled'));
+        if (i % 3 === 0) b.run(() => log('[DSP] enabled'));
+      }
+      a.end();
+      b.end();
+      const ends = p.records().filter((r) => r.eventName === 'CALL_END');
+      return { ...outcome(p), droppedIn: Object.fromEntries(ends.map((r) => [r.attributes['call.id'], r.attributes['log.dropped_count']])) };
+    };
+    const facade = run('facade');
+    expect(facade).toEqual(run('emit'));
+    // 59 repeats in CA-a, 79 in CA-b: a repeat counted in the other call would move one between them.
+    expect(facade.droppedIn).toEqual({ 'CA-a': 59, 'CA-b': 79 });
+  });
+
+  test('the context manager replaced between two lines: the next line is read from the new one', () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const p = pipeline({}, { global: true });
+    const log = loggerOf(p, 'facade', 'server.session');
+    const a = startCall('CA-first');
+    a.run(() => {
+      for (let i = 0; i < 10; i++) log('[DSP] enabled');
+    });
+    context.disable();
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const b = startCall('CA-second');
+    b.run(() => {
+      for (let i = 0; i < 10; i++) log('[DSP] enabled');
+    });
+    a.end();
+    b.end();
+    // Each call passed its own first line: the second call's were not read in the first call's context.
+    expect(
+      p
+        .records()
+        .filter((r) => r.body === '[DSP] enabled')
+        .map((r) => r.attributes['call.id']),
+    ).toEqual(['CA-first', 'CA-second']);
+    expect(p.processor.stats().droppedByReason.once).toBe(18);
   });
 
   test('in development (no template limit: the clock is read only when a rule needs it)', () => {
