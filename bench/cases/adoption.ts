@@ -83,7 +83,8 @@ const WARM_UP_SECONDS = QUICK ? 5 : 30;
  * A `ws` media-stream server with an outbound model socket (bench/adoption/voiceServer.mjs, written
  * as public samples are), N concurrent Twilio-protocol calls at 50 frames/s each way in real time.
  * Each way (under `--import otel-log-policy/register` with console capture and automatic call
- * scopes; with calls opened by hand; the SDK alone) runs side by side with the server without the
+ * scopes; with calls opened by hand; the SDK alone; the server without the package itself, as the
+ * control that shows this machine's noise) runs side by side with the server without the
  * package, in rotating order, after the same calls for WARM_UP_SECONDS unmetered. The server's own
  * process CPU per call-minute and its event-loop delay p99; the ratio is the median of the pairs' ratios.
  */
@@ -96,7 +97,8 @@ runCase(async () => {
   const rows: Row[] = [];
   try {
     for (const calls of [3, 20]) {
-      const others: Way[] = ['register', 'hand', 'sdkOnly'];
+      // `none` against `none`: the control, what two identical servers side by side differ by on this machine.
+      const others: Way[] = ['register', 'hand', 'sdkOnly', 'none'];
       const pairs: Record<Way, Array<{ none: Run; other: Run }>> = { none: [], register: [], hand: [], sdkOnly: [] };
       for (let round = 0; round < rounds; round++) {
         for (let k = 0; k < others.length; k++) {
@@ -112,18 +114,32 @@ runCase(async () => {
       const noneRuns = others.flatMap((way) => pairs[way].map((p) => p.none));
       const detail = { calls, seconds, warmUpSeconds: WARM_UP_SECONDS, rounds, pairs };
       const register = ratios('register');
+      const control = ratios('none');
       rows.push(
         row({
           id: `adoption-cpu-${calls}`,
           case: `adoption, ${calls} calls: server CPU per call-minute, register vs no package (side by side)`,
           ours: `${fmt(cpu(pairs.register.map((p) => p.other)))} ms (pairs ${range(register)
             .map((v) => fmt(v))
-            .join('–')}×; by hand ${fmt(median(ratios('hand')))}×; SDK alone ${fmt(median(ratios('sdkOnly')))}×)`,
+            .join(
+              '–',
+            )}×; by hand ${fmt(median(ratios('hand')))}×; SDK alone ${fmt(median(ratios('sdkOnly')))}×; control, no package on both sides: ${fmt(median(control))}× (${range(
+            control,
+          )
+            .map((v) => fmt(v))
+            .join('–')}))`,
           peer: `no package: ${fmt(cpu(noneRuns))} ms`,
           value: median(register),
           unit: '×',
           goal: { at: 'most', value: 1.03 },
-          detail: { ...detail, ratioRange: range(register), handRatio: median(ratios('hand')), sdkOnlyRatio: median(ratios('sdkOnly')) },
+          detail: {
+            ...detail,
+            ratioRange: range(register),
+            handRatio: median(ratios('hand')),
+            sdkOnlyRatio: median(ratios('sdkOnly')),
+            controlRatio: median(control),
+            controlRange: range(control),
+          },
         }),
         row({
           id: `adoption-delay-${calls}`,
