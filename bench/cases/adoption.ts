@@ -10,6 +10,11 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const SERVER = here('../adoption/voiceServer.mjs');
 const METER = here('../adoption/meter.mjs');
 const REGISTER = here('../../src/register.ts');
+const BURN = here('../adoption/burn.mjs');
+/** The calibration way's known cost: nanoseconds of pure CPU before every socket message event. */
+const BURN_NS = 1_000;
+/** Socket message events a call brings per second: 50 media frames and a mark in, 50 audio deltas and 0.8 turn events from the model. */
+const EVENTS_PER_CALL_SECOND = 101.8;
 
 /** The three ways a team runs its server: as it is, under register (env only), with calls opened by hand. */
 const WAYS = {
@@ -18,6 +23,8 @@ const WAYS = {
   hand: { execArgv: ['--import', METER, '--import', REGISTER], env: { LOG_POLICY_CAPTURE_CONSOLE: '1', LOG_POLICY_AUTO_CALLS: '0', HAND_CALLS: '1' } },
   /** Register with no console capture and no call scopes: what the SDK that register starts costs by itself. */
   sdkOnly: { execArgv: ['--import', METER, '--import', REGISTER], env: { LOG_POLICY_AUTO_CALLS: '0' } },
+  /** No package; a known BURN_NS of CPU per socket event: how much the side-by-side ratio moves for a known cost. */
+  burn: { execArgv: ['--import', METER, '--import', BURN], env: { BURN_NS: String(BURN_NS) } },
 } as const;
 type Way = keyof typeof WAYS;
 
@@ -84,7 +91,8 @@ const WARM_UP_SECONDS = QUICK ? 5 : 30;
  * as public samples are), N concurrent Twilio-protocol calls at 50 frames/s each way in real time.
  * Each way (under `--import otel-log-policy/register` with console capture and automatic call
  * scopes; with calls opened by hand; the SDK alone; the server without the package itself, as the
- * control that shows this machine's noise) runs side by side with the server without the
+ * control that shows this machine's noise; the server without the package plus a known CPU cost per
+ * socket event, the calibration that shows what a known cost measures as) runs side by side with the server without the
  * package, in rotating order, after the same calls for WARM_UP_SECONDS unmetered. The server's own
  * process CPU per call-minute and its event-loop delay p99; the ratio is the median of the pairs' ratios.
  */
@@ -98,8 +106,8 @@ runCase(async () => {
   try {
     for (const calls of [3, 20]) {
       // `none` against `none`: the control, what two identical servers side by side differ by on this machine.
-      const others: Way[] = ['register', 'hand', 'sdkOnly', 'none'];
-      const pairs: Record<Way, Array<{ none: Run; other: Run }>> = { none: [], register: [], hand: [], sdkOnly: [] };
+      const others: Way[] = ['register', 'hand', 'sdkOnly', 'none', 'burn'];
+      const pairs: Record<Way, Array<{ none: Run; other: Run }>> = { none: [], register: [], hand: [], sdkOnly: [], burn: [] };
       for (let round = 0; round < rounds; round++) {
         for (let k = 0; k < others.length; k++) {
           const way = others[(round + k) % others.length]!;
@@ -115,6 +123,8 @@ runCase(async () => {
       const detail = { calls, seconds, warmUpSeconds: WARM_UP_SECONDS, rounds, pairs };
       const register = ratios('register');
       const control = ratios('none');
+      // The burn's own share of the server's CPU, had it cost exactly itself.
+      const burnShare = (BURN_NS * 1e-6 * EVENTS_PER_CALL_SECOND * calls * seconds) / median(pairs.burn.map((p) => p.none.cpuMs));
       rows.push(
         row({
           id: `adoption-cpu-${calls}`,
@@ -127,7 +137,7 @@ runCase(async () => {
             control,
           )
             .map((v) => fmt(v))
-            .join('–')}))`,
+            .join('–')}); ${fmt(BURN_NS / 1000)} µs of CPU per socket event, ${fmt(burnShare * 100)} % by itself: ${fmt(median(ratios('burn')))}×)`,
           peer: `no package: ${fmt(cpu(noneRuns))} ms`,
           value: median(register),
           unit: '×',
@@ -139,6 +149,10 @@ runCase(async () => {
             sdkOnlyRatio: median(ratios('sdkOnly')),
             controlRatio: median(control),
             controlRange: range(control),
+            burnNs: BURN_NS,
+            burnShare,
+            burnRatio: median(ratios('burn')),
+            burnRange: range(ratios('burn')),
           },
         }),
         row({
