@@ -1,7 +1,8 @@
 // One adoption run, one way, for profiling (not part of `npm run bench`):
 //   node bench/adoption/profileWay.ts WAY CALLS SECONDS [PROFILE_DIR]
 // WAY is none, sdkOnly, calls (register, call scopes, no console capture) or register. With a
-// PROFILE_DIR the server runs under --cpu-prof; read it with bench/profileSummary.ts.
+// PROFILE_DIR the server runs under --cpu-prof (PROF_INTERVAL=µs sets its sampling interval, default
+// 1000); read it with bench/profileSummary.ts.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,12 @@ if (chosen === undefined) throw new Error(`WAY is ${way}; accepted: ${Object.key
 const model = await startFakeModel();
 const sink = await startSink();
 const child = fork(here('./voiceServer.mjs'), [], {
-  execArgv: [...chosen.execArgv, '--import', EXIT_ON_SIGINT, ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`])],
+  execArgv: [
+    ...chosen.execArgv,
+    '--import',
+    EXIT_ON_SIGINT,
+    ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...(process.env.PROF_INTERVAL ? [`--cpu-prof-interval=${process.env.PROF_INTERVAL}`] : [])]),
+  ],
   stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   env: {
     ...process.env,

@@ -1,0 +1,80 @@
+// User-space instructions of the adoption server, counted by valgrind (not part of `npm run bench`):
+//   node bench/adoption/countInstructions.ts [CALLS=1] [SHORT=60] [LONG=120] [WAYS=none,register]
+// Each way runs twice under `valgrind --tool=cachegrind --cache-sim=no`, SHORT and LONG seconds of
+// the same calls; LONG less SHORT is what the calls in between cost, start-up cancelled. The count
+// holds no kernel time and no other process's moment, which the side-by-side CPU ratio cannot
+// shed on a shared VM. Valgrind runs the server ~20× slower: one call keeps up, a few do not.
+import { execFileSync, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSink } from '../sink.ts';
+import { driveCalls, startFakeModel } from './driver.ts';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const [calls = '1', short = '60', long = '120', waysArg = 'none,register'] = process.argv.slice(2);
+const METER = here('./meter.mjs');
+const REGISTER = here('../../src/register.ts');
+const WAYS: Record<string, { execArgv: string[]; env: Record<string, string> }> = {
+  none: { execArgv: ['--import', METER], env: {} },
+  sdkOnly: { execArgv: ['--import', METER, '--import', REGISTER], env: { LOG_POLICY_AUTO_CALLS: '0' } },
+  calls: { execArgv: ['--import', METER, '--import', REGISTER], env: {} },
+  register: { execArgv: ['--import', METER, '--import', REGISTER], env: { LOG_POLICY_CAPTURE_CONSOLE: '1' } },
+};
+const ways = waysArg.split(',');
+for (const way of ways) if (WAYS[way] === undefined) throw new Error(`WAYS has ${way}; accepted: ${Object.keys(WAYS).join(', ')}`);
+try {
+  execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+} catch {
+  throw new Error('valgrind is not on PATH (Debian: apt-get install valgrind)');
+}
+const dir = mkdtempSync(path.join(tmpdir(), 'instructions-'));
+// fork() runs its execPath with the execArgv: a script that puts valgrind in front of this Node.
+const wrapper = path.join(dir, 'node-under-valgrind.sh');
+writeFileSync(wrapper, `#!/bin/sh\nexec valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=${dir}/cg.%p.out --log-file=${dir}/log.%p ${process.execPath} "$@"\n`);
+chmodSync(wrapper, 0o755);
+
+const model = await startFakeModel();
+const sink = await startSink();
+/** Instructions of one run of `seconds`, the whole process (every thread), start-up included. */
+async function run(way: string, seconds: number): Promise<number> {
+  const { execArgv, env } = WAYS[way]!;
+  const child = fork(here('./voiceServer.mjs'), [], {
+    execPath: wrapper,
+    execArgv,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: {
+      ...process.env,
+      ...env,
+      PORT: '0',
+      MODEL_URL: model.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url.replace(/\/v1\/logs$/, ''),
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_METRICS_EXPORTER: 'none',
+      LOG_POLICY_QUIET: '1',
+    },
+  });
+  const [{ port }] = (await once(child, 'message')) as [{ port: number }];
+  await driveCalls(`ws://127.0.0.1:${port}/media-stream`, Number(calls), seconds, `i${way}${seconds}`);
+  child.kill('SIGINT'); // valgrind writes its counts as the process ends
+  await once(child, 'exit');
+  const summary = /^summary:\s+(\d+)/m.exec(readFileSync(path.join(dir, `cg.${child.pid}.out`), 'utf8'));
+  if (summary === null) throw new Error(`no cachegrind summary for ${way} ${seconds}s`);
+  return Number(summary[1]);
+}
+try {
+  for (const way of ways) {
+    const a = await run(way, Number(short));
+    const b = await run(way, Number(long));
+    const perCallSecond = (b - a) / (Number(calls) * (Number(long) - Number(short)));
+    console.log(
+      `${way}: ${(a / 1e6).toFixed(0)}M in ${short}s, ${(b / 1e6).toFixed(0)}M in ${long}s; ${(perCallSecond / 1e6).toFixed(2)}M instructions per call-second between them`,
+    );
+  }
+} finally {
+  await model.close();
+  sink.close();
+  rmSync(dir, { recursive: true, force: true });
+}
