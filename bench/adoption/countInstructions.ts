@@ -4,27 +4,18 @@
 // the same calls; LONG less SHORT is what the calls in between cost, start-up cancelled. The count
 // holds no kernel time and no other process's moment, which the side-by-side CPU ratio cannot
 // shed on a shared VM. Valgrind runs the server ~20× slower: one call keeps up, a few do not.
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startSink } from '../sink.ts';
 import { driveCalls, startFakeModel } from './driver.ts';
+import { checkWay, forkServer } from './oneWay.ts';
 
-const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const [calls = '1', short = '60', long = '120', waysArg = 'none,register'] = process.argv.slice(2);
-const METER = here('./meter.mjs');
-const REGISTER = here('../../src/register.ts');
-const WAYS: Record<string, { execArgv: string[]; env: Record<string, string> }> = {
-  none: { execArgv: ['--import', METER], env: {} },
-  sdkOnly: { execArgv: ['--import', METER, '--import', REGISTER], env: { LOG_POLICY_AUTO_CALLS: '0' } },
-  calls: { execArgv: ['--import', METER, '--import', REGISTER], env: {} },
-  register: { execArgv: ['--import', METER, '--import', REGISTER], env: { LOG_POLICY_CAPTURE_CONSOLE: '1' } },
-};
 const ways = waysArg.split(',');
-for (const way of ways) if (WAYS[way] === undefined) throw new Error(`WAYS has ${way}; accepted: ${Object.keys(WAYS).join(', ')}`);
+for (const way of ways) checkWay(way, 'WAYS');
 try {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
 } catch {
@@ -40,24 +31,8 @@ const model = await startFakeModel();
 const sink = await startSink();
 /** Instructions of one run of `seconds`, the whole process (every thread), start-up included. */
 async function run(way: string, seconds: number): Promise<number> {
-  const { execArgv, env } = WAYS[way]!;
-  const child = fork(here('./voiceServer.mjs'), [], {
-    execPath: wrapper,
-    execArgv,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
-      ...env,
-      PORT: '0',
-      MODEL_URL: model.url,
-      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url.replace(/\/v1\/logs$/, ''),
-      OTEL_TRACES_EXPORTER: 'none',
-      OTEL_METRICS_EXPORTER: 'none',
-      LOG_POLICY_QUIET: '1',
-    },
-  });
-  const [{ port }] = (await once(child, 'message')) as [{ port: number }];
-  await driveCalls(`ws://127.0.0.1:${port}/media-stream`, Number(calls), seconds, `i${way}${seconds}`);
+  const { child, url } = await forkServer(way, { modelUrl: model.url, otlpUrl: sink.url, execPath: wrapper });
+  await driveCalls(url, Number(calls), seconds, `i${way}${seconds}`);
   child.kill('SIGINT'); // valgrind writes its counts as the process ends
   await once(child, 'exit');
   const summary = /^summary:\s+(\d+)/m.exec(readFileSync(path.join(dir, `cg.${child.pid}.out`), 'utf8'));
