@@ -16,7 +16,7 @@ const BURN_NS = 1_000;
 /** Socket message events a call brings per second: 50 media frames and a mark in, 50 audio deltas and 0.8 turn events from the model. */
 const EVENTS_PER_CALL_SECOND = 101.8;
 
-/** The three ways a team runs its server: as it is, under register (env only), with calls opened by hand. */
+/** The ways a team runs its server (as it is, under register with env only, with calls opened by hand), and the yardsticks beside them. */
 const WAYS = {
   none: { execArgv: ['--import', METER], env: {} },
   register: { execArgv: ['--import', METER, '--import', REGISTER], env: { LOG_POLICY_CAPTURE_CONSOLE: '1' } },
@@ -92,8 +92,8 @@ const WARM_UP_SECONDS = QUICK ? 5 : 30;
  * Each way (under `--import otel-log-policy/register` with console capture and automatic call
  * scopes; with calls opened by hand; the SDK alone; the server without the package itself, as the
  * control that shows this machine's noise; the server without the package plus a known CPU cost per
- * socket event, the calibration that shows what a known cost measures as) runs side by side with the server without the
- * package, in rotating order, after the same calls for WARM_UP_SECONDS unmetered. The server's own
+ * socket event, the calibration that shows what a known cost measures as) runs side by side with
+ * the server without the package, in rotating order, after the same calls for WARM_UP_SECONDS unmetered. The server's own
  * process CPU per call-minute and its event-loop delay p99; the ratio is the median of the pairs' ratios.
  */
 runCase(async () => {
