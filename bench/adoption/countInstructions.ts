@@ -11,11 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSink } from '../sink.ts';
 import { driveCalls, startFakeModel } from './driver.ts';
-import { checkWay, forkServer } from './oneWay.ts';
+import { forkServer, type Way, wayOf } from './ways.ts';
 
 const [calls = '1', short = '60', long = '120', waysArg = 'none,register'] = process.argv.slice(2);
-const ways = waysArg.split(',');
-for (const way of ways) checkWay(way, 'WAYS');
+const ways = waysArg.split(',').map((way) => wayOf(way, 'WAYS'));
 try {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
 } catch {
@@ -30,8 +29,8 @@ chmodSync(wrapper, 0o755);
 const model = await startFakeModel();
 const sink = await startSink();
 /** Instructions of one run of `seconds`, the whole process (every thread), start-up included. */
-async function run(way: string, seconds: number): Promise<number> {
-  const { child, url } = await forkServer(way, { modelUrl: model.url, otlpUrl: sink.url, execPath: wrapper });
+async function run(way: Way, seconds: number): Promise<number> {
+  const { child, url } = await forkServer(way, { modelUrl: model.url, otlpUrl: sink.url, env: { LOG_POLICY_QUIET: '1' }, execPath: wrapper, stderr: 'inherit' });
   await driveCalls(url, Number(calls), seconds, `i${way}${seconds}`);
   child.kill('SIGINT'); // valgrind writes its counts as the process ends
   await once(child, 'exit');

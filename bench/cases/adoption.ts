@@ -1,32 +1,15 @@
-import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { driveCalls, startFakeModel } from '../adoption/driver.ts';
+import { BURN_NS, forkServer, type Way } from '../adoption/ways.ts';
 import { median, QUICK, runCase } from '../harness.ts';
 import { fmt, row, type Row } from '../report.ts';
 import { startSink } from '../sink.ts';
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const SERVER = here('../adoption/voiceServer.mjs');
-const METER = here('../adoption/meter.mjs');
-const REGISTER = here('../../src/register.ts');
-const BURN = here('../adoption/burn.mjs');
-/** The calibration way's known cost: nanoseconds of pure CPU before every socket message event. */
-const BURN_NS = 1_000;
 /** Socket message events a call brings per second: 50 media frames and a mark in, 50 audio deltas and 0.8 turn events from the model. */
 const EVENTS_PER_CALL_SECOND = 101.8;
 
-/** The ways a team runs its server (as it is, under register with env only, with calls opened by hand), and the yardsticks beside them. */
-const WAYS = {
-  none: { execArgv: ['--import', METER], env: {} },
-  register: { execArgv: ['--import', METER, '--import', REGISTER], env: { LOG_POLICY_CAPTURE_CONSOLE: '1' } },
-  hand: { execArgv: ['--import', METER, '--import', REGISTER], env: { LOG_POLICY_CAPTURE_CONSOLE: '1', LOG_POLICY_AUTO_CALLS: '0', HAND_CALLS: '1' } },
-  /** Register with no console capture and no call scopes: what the SDK that register starts costs by itself. */
-  sdkOnly: { execArgv: ['--import', METER, '--import', REGISTER], env: { LOG_POLICY_AUTO_CALLS: '0' } },
-  /** No package; a known BURN_NS of CPU per socket event: how much the side-by-side ratio moves for a known cost. */
-  burn: { execArgv: ['--import', METER, '--import', BURN], env: { BURN_NS: String(BURN_NS) } },
-} as const;
-type Way = keyof typeof WAYS;
+/** The ways paired with the server without the package (`calls`, call scopes alone, is left to profileWay). */
+type PairedWay = Extract<Way, 'none' | 'register' | 'hand' | 'sdkOnly' | 'burn'>;
 
 interface Run {
   cpuMs: number;
@@ -35,25 +18,10 @@ interface Run {
 
 /** A server of one way, started and listening, metering until told to stop. */
 async function startServer(way: Way, modelUrl: string, otlpBase: string) {
-  const { execArgv, env } = WAYS[way];
-  const child = fork(SERVER, [], {
-    execArgv: [...execArgv],
-    // Console to /dev/null in every way: the terminal's cost is not the package's.
-    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    env: {
-      ...process.env,
-      ...env,
-      PORT: '0',
-      MODEL_URL: modelUrl,
-      OTEL_EXPORTER_OTLP_ENDPOINT: otlpBase,
-      OTEL_TRACES_EXPORTER: 'none',
-      OTEL_METRICS_EXPORTER: 'none',
-      OTEL_SERVICE_NAME: 'adoption-bench',
-    },
-  });
-  const [{ port }] = (await once(child, 'message')) as [{ port: number }];
+  // Console to /dev/null in every way: the terminal's cost is not the package's.
+  const { child, url } = await forkServer(way, { modelUrl, otlpUrl: otlpBase, env: { OTEL_SERVICE_NAME: 'adoption-bench' }, stderr: 'ignore' });
   return {
-    url: `ws://127.0.0.1:${port}/media-stream`,
+    url,
     start: () => child.send('start'),
     async stop(): Promise<Run> {
       child.send('stop');
@@ -92,9 +60,10 @@ const WARM_UP_SECONDS = QUICK ? 5 : 30;
  * Each way (under `--import otel-log-policy/register` with console capture and automatic call
  * scopes; with calls opened by hand; the SDK alone; the server without the package itself, as the
  * control that shows this machine's noise; the server without the package plus a known CPU cost per
- * socket event, the calibration that shows what a known cost measures as) runs side by side with
- * the server without the package, in rotating order, after the same calls for WARM_UP_SECONDS unmetered. The server's own
- * process CPU per call-minute and its event-loop delay p99; the ratio is the median of the pairs' ratios.
+ * socket event, the calibration that shows what a known cost measures as; bench/adoption/ways.ts)
+ * runs side by side with the server without the package, in rotating order, after the same calls
+ * for WARM_UP_SECONDS unmetered. The server's own process CPU per call-minute and its event-loop
+ * delay p99; the ratio is the median of the pairs' ratios.
  */
 runCase(async () => {
   const model = await startFakeModel();
@@ -106,8 +75,8 @@ runCase(async () => {
   try {
     for (const calls of [3, 20]) {
       // `none` against `none`: the control, what two identical servers side by side differ by on this machine.
-      const others: Way[] = ['register', 'hand', 'sdkOnly', 'none', 'burn'];
-      const pairs: Record<Way, Array<{ none: Run; other: Run }>> = { none: [], register: [], hand: [], sdkOnly: [], burn: [] };
+      const others: PairedWay[] = ['register', 'hand', 'sdkOnly', 'none', 'burn'];
+      const pairs: Record<PairedWay, Array<{ none: Run; other: Run }>> = { none: [], register: [], hand: [], sdkOnly: [], burn: [] };
       for (let round = 0; round < rounds; round++) {
         for (let k = 0; k < others.length; k++) {
           const way = others[(round + k) % others.length]!;
@@ -116,13 +85,14 @@ runCase(async () => {
       }
       const callMinutes = (calls * seconds) / 60;
       const cpu = (runs: Run[]) => median(runs.map((r) => r.cpuMs)) / callMinutes;
-      const ratios = (way: Way) => pairs[way].map((p) => p.other.cpuMs / p.none.cpuMs);
-      const delays = (way: Way) => pairs[way].map((p) => p.other.delayP99Ms - p.none.delayP99Ms);
+      const ratios = (way: PairedWay) => pairs[way].map((p) => p.other.cpuMs / p.none.cpuMs);
+      const delays = (way: PairedWay) => pairs[way].map((p) => p.other.delayP99Ms - p.none.delayP99Ms);
       const range = (values: number[]) => [Math.min(...values), Math.max(...values)];
       const noneRuns = others.flatMap((way) => pairs[way].map((p) => p.none));
       const detail = { calls, seconds, warmUpSeconds: WARM_UP_SECONDS, rounds, pairs };
       const register = ratios('register');
       const control = ratios('none');
+      const burn = ratios('burn');
       // The burn's own share of the server's CPU, had it cost exactly itself.
       const burnShare = (BURN_NS * 1e-6 * EVENTS_PER_CALL_SECOND * calls * seconds) / median(pairs.burn.map((p) => p.none.cpuMs));
       rows.push(
@@ -137,7 +107,7 @@ runCase(async () => {
             control,
           )
             .map((v) => fmt(v))
-            .join('–')}); ${fmt(BURN_NS / 1000)} µs of CPU per socket event, ${fmt(burnShare * 100)} % by itself: ${fmt(median(ratios('burn')))}×)`,
+            .join('–')}); ${fmt(BURN_NS / 1000)} µs of CPU per socket event, ${fmt(burnShare * 100)} % by itself: ${fmt(median(burn))}×)`,
           peer: `no package: ${fmt(cpu(noneRuns))} ms`,
           value: median(register),
           unit: '×',
@@ -151,8 +121,8 @@ runCase(async () => {
             controlRange: range(control),
             burnNs: BURN_NS,
             burnShare,
-            burnRatio: median(ratios('burn')),
-            burnRange: range(ratios('burn')),
+            burnRatio: median(burn),
+            burnRange: range(burn),
           },
         }),
         row({
