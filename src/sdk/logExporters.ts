@@ -1,6 +1,5 @@
 import type { FailureNoticeOptions } from '../pipeline/export/failureNotice.ts';
 import { diag } from '@opentelemetry/api';
-import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtobufLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { ConsoleLogRecordExporter, type LogRecordExporter } from '@opentelemetry/sdk-logs';
@@ -9,6 +8,7 @@ import { logExportersSetting, type OtlpProtocol } from '../config/otelEnv.ts';
 import type { PolicyConfig } from '../config/policyConfig.ts';
 import type { Timers } from '../pipeline/export/RetryingExporter.ts';
 import { assemblePolicyChain } from '../pipeline/assemble.ts';
+import { LazyExporter } from '../pipeline/export/LazyExporter.ts';
 import type { LogPolicyProcessor } from '../pipeline/LogPolicyProcessor.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -29,11 +29,14 @@ export interface PolicyProcessorsOptions {
   exportFailureNotice?: FailureNoticeOptions;
 }
 
-/** The SDK's own OTLP log exporter for a protocol; each reads its OTEL_EXPORTER_OTLP_* variables itself. */
+/**
+ * The SDK's own OTLP log exporter for a protocol; each reads its OTEL_EXPORTER_OTLP_* variables itself.
+ * The gRPC one is imported only when chosen (a LazyExporter whose `ready` is that exporter).
+ */
 export function otlpLogExporter(protocol: OtlpProtocol): LogRecordExporter {
   switch (protocol) {
     case 'grpc':
-      return new GrpcLogExporter();
+      return new LazyExporter(async () => new (await import('@opentelemetry/exporter-logs-otlp-grpc')).OTLPLogExporter());
     case 'http/json':
       return new JsonLogExporter();
     case 'http/protobuf':

@@ -7,6 +7,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadPolicyConfig } from '../../src/config/loadPolicyConfig.ts';
 import { logExportersSetting } from '../../src/config/otelEnv.ts';
+import { LazyExporter } from '../../src/pipeline/export/LazyExporter.ts';
 import { logExportersFromEnv, type logPolicyProcessors, policyProcessorsFromEnv } from '../../src/sdk/logExporters.ts';
 import { fixture, REGISTER, runNode } from '../helpers/child.ts';
 import { startOtlpSink, type OtlpSink } from '../helpers/otlpSink.ts';
@@ -48,7 +49,7 @@ const STANDARD = ['OTEL_LOGS_EXPORTER', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_EXP
 describe('the log exporters chosen by the standard variables', () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  it.each(ENV_CASES)('are the ones NodeSDK itself creates for %j', (env) => {
+  it.each(ENV_CASES)('are the ones NodeSDK itself creates for %j', async (env) => {
     for (const name of STANDARD) vi.stubEnv(name, env[name] ?? '');
     // NodeSDK's own choice (its private configureLoggerProviderFromEnv, called without start(): nothing global is registered).
     const sdk = new NodeSDK({}) as unknown as {
@@ -58,7 +59,9 @@ describe('the log exporters chosen by the standard variables', () => {
     sdk.configureLoggerProviderFromEnv();
     const theirs = (sdk._loggerProviderConfig?.logRecordProcessors ?? []).map((p) => kindOf(p._exporter));
     const ours = logExportersFromEnv(env);
-    expect([...(ours.exporter === undefined ? [] : [ours.exporter]), ...ours.immediate].map(kindOf).sort()).toEqual(theirs.sort());
+    // The gRPC exporter is imported once chosen: a LazyExporter, its `ready` that exporter.
+    const loaded = await Promise.all([...(ours.exporter === undefined ? [] : [ours.exporter]), ...ours.immediate].map((e) => (e instanceof LazyExporter ? e.ready : e)));
+    expect(loaded.map(kindOf).sort()).toEqual(theirs.sort());
   });
 
   it('default to otlp over http/protobuf, with no warning', () => {
