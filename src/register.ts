@@ -4,4 +4,5 @@
  */
 import { autoStart } from './sdk/autoStart.ts';
 
-autoStart();
+// Awaited, so the SDK is registered before the app's first module loads.
+await autoStart();

@@ -28,6 +28,12 @@ export function list(value: string): string[] {
     .filter((item) => item !== '');
 }
 
+/** A set comma-list variable, its items trimmed and empty ones left out, as @opentelemetry/core's getStringListFromEnv reads one. */
+export function readList(env: Env, variable: string): string[] | undefined {
+  const value = read(env, variable);
+  return value === undefined ? undefined : list(value);
+}
+
 /**
  * Throws when a list names one thing twice (`TX_SLOW=5s,TX_SLOW=1h`): the last would win silently,
  * so an operator who meant the first would never know. `names` are what must be unique, in order.

@@ -1,3 +1,4 @@
+import { readList } from './envReaders.ts';
 import { LogPolicyConfigError } from './errors.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -124,14 +125,7 @@ function setValue(env: Env, variable: string): string | undefined {
  */
 export function logExportersSetting(env: Env = process.env): LogExportersSetting {
   const warnings: string[] = [];
-  const names = [
-    ...new Set(
-      setValue(env, 'OTEL_LOGS_EXPORTER')
-        ?.split(',')
-        .map((name) => name.trim())
-        .filter((name) => name !== '') ?? [],
-    ),
-  ];
+  const names = [...new Set(readList(env, 'OTEL_LOGS_EXPORTER') ?? [])];
   const unknown = names.filter((name) => !EXPORTER_NAMES.includes(name));
   const known = names.filter((name): name is LogExporterName | 'none' => EXPORTER_NAMES.includes(name));
   const exporters = names.length === 0 ? ['otlp' as const] : known.includes('none') ? [] : known.filter((name) => name !== 'none');

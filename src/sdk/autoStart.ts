@@ -1,5 +1,4 @@
 import { logs } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import { linkApiLogsGlobal } from '../bridges/apiLogs.ts';
 import { captureConsole } from '../bridges/console.ts';
 import { logBridgeInstrumentations } from '../bridges/instrumentations.ts';
@@ -13,6 +12,7 @@ import { WsCallsInstrumentation } from '../calls/WsCallsInstrumentation.ts';
 import { hookBridgedImports } from '../bridges/esmHooks.ts';
 import { flushOnExit } from './flushOnExit.ts';
 import { isRegistered } from './globals.ts';
+import { LogsSdk } from './LogsSdk.ts';
 import { describeDestination, startupLine } from './startupLine.ts';
 import { policyProcessorsFromEnv } from './logExporters.ts';
 
@@ -36,9 +36,13 @@ function loadConfigOrExit(env: NodeJS.ProcessEnv): { policy: PolicyConfig; regis
   }
 }
 
-function startSdk(policy: PolicyConfig, quiet: boolean, env: NodeJS.ProcessEnv, calls: CallsConfig): void {
+/**
+ * Starts the SDK: LogsSdk when the environment asks for logs alone, else NodeSDK, imported only then
+ * (it brings every exporter it could choose; see LogsSdk).
+ */
+async function startSdk(policy: PolicyConfig, quiet: boolean, env: NodeJS.ProcessEnv, calls: CallsConfig): Promise<void> {
   hookBridgedImports({ calls: calls.autoCalls });
-  const sdk = new NodeSDK({
+  const options = {
     // OTEL_LOGS_EXPORTER and the protocol variables are read there as NodeSDK reads them; a value not
     // accepted is said on stderr like the policy's own warnings (diag is silent by default).
     logRecordProcessors: policyProcessorsFromEnv(
@@ -47,9 +51,13 @@ function startSdk(policy: PolicyConfig, quiet: boolean, env: NodeJS.ProcessEnv, 
       say,
     ),
     instrumentations: [...logBridgeInstrumentations(), ...(calls.autoCalls ? [new WsCallsInstrumentation({ paths: calls.callPaths })] : [])],
-    // Tracing someone already set up stays theirs.
-    ...(isRegistered('trace') ? { spanProcessors: [] } : {}),
-  });
+  };
+  const tracingRegistered = isRegistered('trace');
+  const sdk =
+    LogsSdk.needsNodeSdk(env, tracingRegistered) === undefined
+      ? new LogsSdk(options, env)
+      : // Tracing someone already set up stays theirs.
+        new (await import('@opentelemetry/sdk-node')).NodeSDK({ ...options, ...(tracingRegistered ? { spanProcessors: [] } : {}) });
   sdk.start();
   if (!isRegistered('logs')) return; // OTEL_SDK_DISABLED=true
   const provider = logs.getLoggerProvider() as { forceFlush?: () => Promise<void> };
@@ -73,7 +81,7 @@ function started(config: { policy: PolicyConfig; register: RegisterConfig; calls
  * so in one stderr line (and warns when exports fail) unless LOG_POLICY_QUIET=1. It adds no listener
  * for uncaught exceptions or unhandled rejections: Node's own printing and exit codes stay.
  */
-export function autoStart(env: NodeJS.ProcessEnv = process.env): void {
+export async function autoStart(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfigOrExit(env);
   for (const warning of config.policy.warnings) say(warning);
   try {
@@ -81,7 +89,7 @@ export function autoStart(env: NodeJS.ProcessEnv = process.env): void {
       if (!config.register.quiet) say('a LoggerProvider is already registered, so register starts none; pass logPolicyProcessors() to that SDK to apply the policy');
       linkApiLogsGlobal();
     } else {
-      startSdk(config.policy, config.register.quiet, env, config.calls);
+      await startSdk(config.policy, config.register.quiet, env, config.calls);
       if (!config.register.quiet) say(isRegistered('logs') ? started(config, env) : 'OTEL_SDK_DISABLED is set: nothing started, the console left as it is');
     }
     // With no provider (OTEL_SDK_DISABLED) captured lines would vanish: the console stays as it is.
