@@ -1,12 +1,14 @@
 // User-space instructions of the adoption server, counted by valgrind (not part of `npm run bench`):
 //   node bench/adoption/countInstructions.ts [CALLS=1] [SHORT=60] [LONG=120] [WAYS=none,register]
+// KEEP_DIR=dir keeps each run's cachegrind file there as WAY.SECONDS.out (compare two with cg_diff,
+// read one with cg_annotate).
 // Each way runs twice under `valgrind --tool=cachegrind --cache-sim=no`, SHORT and LONG seconds of
 // the same calls; LONG less SHORT is what the calls in between cost, start-up cancelled. The count
 // holds no kernel time and no other process's moment, which the side-by-side CPU ratio cannot
 // shed on a shared VM. Valgrind runs the server ~20× slower: one call keeps up, a few do not.
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSink } from '../sink.ts';
@@ -34,7 +36,9 @@ async function run(way: Way, seconds: number): Promise<number> {
   await driveCalls(url, Number(calls), seconds, `i${way}${seconds}`);
   child.kill('SIGINT'); // valgrind writes its counts as the process ends
   await once(child, 'exit');
-  const summary = /^summary:\s+(\d+)/m.exec(readFileSync(path.join(dir, `cg.${child.pid}.out`), 'utf8'));
+  const out = path.join(dir, `cg.${child.pid}.out`);
+  if (process.env.KEEP_DIR) copyFileSync(out, path.join(process.env.KEEP_DIR, `${way}.${seconds}.out`));
+  const summary = /^summary:\s+(\d+)/m.exec(readFileSync(out, 'utf8'));
   if (summary === null) throw new Error(`no cachegrind summary for ${way} ${seconds}s`);
   return Number(summary[1]);
 }
