@@ -29,7 +29,7 @@ class Call implements CallScope, RunnableCall {
   readonly ctx: Context;
   managerSeen: unknown = undefined;
   managerCarries = false;
-  /** Unused: by hand, `run` keeps the caller's other storages (see applyInCallFrame). */
+  /** Unused: by hand, `run` keeps the caller's other storages (see callFrame). */
   frame: AsyncResource | undefined = undefined;
   private readonly span: Span;
   /** The provider registered when the call started gets its whole lifecycle, whatever is registered later. */

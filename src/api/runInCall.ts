@@ -10,7 +10,7 @@ export interface RunnableCall extends CallHandle {
   /** The context manager registered when the call last ran, and whether it carries a context. */
   managerSeen: unknown;
   managerCarries: boolean;
-  /** The frame `applyInCallFrame` enters, once captured (undefined for calls that never use it). */
+  /** The frame `callFrame` hands out, once captured (undefined for calls that never use it). */
   frame: AsyncResource | undefined;
 }
 
@@ -46,13 +46,14 @@ export function runInCall<A extends unknown[], R>(call: RunnableCall, fn: (...ar
 }
 
 /**
- * `fn.apply(thisArg, args)` in an async context frame captured once inside the call, which swaps
- * one pointer where `runInCall` has Node copy the frame (in, and back out). The frame also holds
- * the other storages as they were when it was captured, so this is for code the call owns (its
- * socket's events), not for `CallScope.run`, which keeps the caller's.
+ * The async context frame captured once inside the call (again if the context manager changed):
+ * `frame.runInAsyncScope(fn, thisArg, ...args)` swaps one pointer where `runInCall` has Node copy
+ * the frame (in, and back out). The frame also holds the other storages as they were when it was
+ * captured, so this is for code the call owns (its socket's events), not for `CallScope.run`, which
+ * keeps the caller's.
  */
-export function applyInCallFrame<A extends unknown[], R>(call: RunnableCall, fn: (...args: A) => R, thisArg: unknown, ...args: A): R {
+export function callFrame(call: RunnableCall): AsyncResource {
   seeManager(call);
   call.frame ??= runInCall(call, () => new AsyncResource('otel-log-policy.call'), undefined);
-  return call.frame.runInAsyncScope(fn, thisArg, ...args);
+  return call.frame;
 }

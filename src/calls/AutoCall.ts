@@ -7,7 +7,7 @@ import { approximateSize } from '../pipeline/hooks/recorder/recordSize.ts';
 import { eventRecord } from '../api/eventRecord.ts';
 import { LayerContext } from '../api/LayerContext.ts';
 import { CALL_ID_KEY, type PendingCall } from '../state/callContext.ts';
-import { applyInCallFrame, runInCall, type RunnableCall } from '../api/runInCall.ts';
+import { callFrame, runInCall, type RunnableCall } from '../api/runInCall.ts';
 import type { FlatTable } from '../state/flatTable.ts';
 import { safeAttributes, type CallName, type CallProtocol } from './protocols.ts';
 import type { CallsCounters } from './CallsCounters.ts';
@@ -96,9 +96,9 @@ export class AutoCall implements PendingCall, RunnableCall {
     return runInCall(this, fn, undefined);
   }
 
-  /** `fn.apply(thisArg, args)` in the call: the socket's every event comes through here (see applyInCallFrame). */
-  apply<A extends unknown[], R>(fn: (...args: A) => R, thisArg: unknown, ...args: A): R {
-    return applyInCallFrame(this, fn, thisArg, ...args);
+  /** The frame the socket's every event runs in (see callFrame). */
+  frameNow(): AsyncResource {
+    return callFrame(this);
   }
 
   hold(processor: LogRecordProcessor, record: ReadWriteLogRecord, ctx: Context | undefined): boolean {
