@@ -28,6 +28,7 @@ class Call implements CallScope, RunnableCall {
   locals: unknown[] | undefined;
   readonly ctx: Context;
   managerSeen: unknown = undefined;
+  registry: Record<string, unknown> | undefined = undefined;
   managerCarries = false;
   /** Unused: by hand, `run` keeps the caller's other storages (see callFrame). */
   frame: AsyncResource | undefined = undefined;

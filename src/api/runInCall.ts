@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import { context, createContextKey, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { callStorage, type CallHandle } from '../state/callContext.ts';
-import { apiRegistry } from '../state/apiRegistry.ts';
+import { heldRegistry } from '../state/apiRegistry.ts';
 
 /** A call that runs code in its scope; the two fields are its memo of the context manager. */
 export interface RunnableCall extends CallHandle {
@@ -9,6 +9,8 @@ export interface RunnableCall extends CallHandle {
   readonly ctx: Context;
   /** The context manager registered when the call last ran, and whether it carries a context. */
   managerSeen: unknown;
+  /** The API's registry, once it exists (see heldRegistry). */
+  registry: Record<string, unknown> | undefined;
   managerCarries: boolean;
   /** The frame `callFrame` hands out, once captured (undefined for calls that never use it). */
   frame: AsyncResource | undefined;
@@ -24,7 +26,7 @@ function managerCarries(): boolean {
 
 /** Brings the call's memo of the context manager up to date with the one registered now. */
 function seeManager(call: RunnableCall): void {
-  const manager = apiRegistry()?.['context'];
+  const manager = heldRegistry(call)?.['context'];
   if (manager === call.managerSeen) return;
   call.managerSeen = manager;
   call.managerCarries = manager !== undefined && managerCarries();

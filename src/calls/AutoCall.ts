@@ -59,6 +59,7 @@ export class AutoCall implements PendingCall, RunnableCall {
   private readonly host: CallHost;
   readonly ctx: Context;
   managerSeen: unknown = undefined;
+  registry: Record<string, unknown> | undefined = undefined;
   managerCarries = false;
   frame: AsyncResource | undefined = undefined;
   private readonly span: Span;

@@ -1,5 +1,5 @@
 import { context, type Context, type ContextManager } from '@opentelemetry/api';
-import { apiRegistry } from './apiRegistry.ts';
+import { heldRegistry } from './apiRegistry.ts';
 
 /**
  * `context.active()` for a hot path, kept by the object that asks (the processor): the context
@@ -8,11 +8,12 @@ import { apiRegistry } from './apiRegistry.ts';
  * incompatible API version), and goes direct only when that is the registered one.
  */
 export class ActiveContext {
+  registry: Record<string, unknown> | undefined = undefined;
   private seen: unknown = undefined;
   private direct: ContextManager | undefined = undefined;
 
   read(): Context {
-    const manager = apiRegistry()?.['context'];
+    const manager = heldRegistry(this)?.['context'];
     if (manager !== this.seen) this.see(manager);
     return this.direct === undefined ? context.active() : this.direct.active();
   }
