@@ -19,6 +19,7 @@ const ALL_CASES = [
   'passingRecord',
   'callCost',
   'adoption',
+  'adoptionShare',
   'callRecords',
   'stateMemory',
   'leak',

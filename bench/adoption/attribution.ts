@@ -1,0 +1,123 @@
+// The package's own share of a voice server's CPU, from an in-process profile: each sample of the
+// metered window goes to the nearest frame above it that is the package's (this package's src/,
+// @opentelemetry/*, the module hooks) or the app's (the server, `ws`); Node's own frames go to
+// whichever called them. Both shares come from one process at one moment, so the machine's moment,
+// which moves a timed ratio by ±15 % on a shared VM, cancels. It cannot see a cost the package causes
+// inside the app's own code, the GC's helper threads or the kernel (the GC's main-thread share is
+// reported; compare the server without the package).
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { driveCalls } from './driver.ts';
+import { forkServer, type Way } from './ways.ts';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const PACKAGE = /\/src\/(?:api|bridges|calls|config|pipeline|policy|sdk|state)\/|\/src\/(?:register|index)\.ts|@opentelemetry\/|import-in-the-middle|require-in-the-middle|shimmer/;
+const APP = /\/bench\/adoption\/voiceServer\.mjs|\/node_modules\/ws\//;
+
+/** Milliseconds of the window [fromMs, toMs) (from the profile's start) per owner, and per package file. */
+function attribute(profile: Profile, fromMs: number, toMs: number) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const owners = new Map<number, string>();
+  const ownerOf = (id: number): string => {
+    const known = owners.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id)!;
+    const up = parent.get(id);
+    const { url, functionName } = node.callFrame;
+    let owner: string;
+    if (PACKAGE.test(url)) owner = `package ${url.replace(/^.*\/node_modules\/|^.*\/src\//, '')}`;
+    else if (APP.test(url)) owner = 'app';
+    // The listeners' dispatch under the package's socket wrapper is the app's: it pays it without the package too.
+    else if (functionName === 'emit' && url === 'node:events' && up !== undefined && byId.get(up)!.callFrame.functionName === 'runInAsyncScope') owner = 'app';
+    else if (up === undefined || byId.get(up)!.callFrame.functionName === '(root)') owner = functionName || 'node';
+    else owner = ownerOf(up);
+    owners.set(id, owner);
+    return owner;
+  };
+  const ms = new Map<string, number>();
+  let t = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i]! / 1000;
+    if (t < fromMs || t >= toMs) continue;
+    const id = profile.samples[i]!;
+    if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
+    const owner = ownerOf(id);
+    ms.set(owner, (ms.get(owner) ?? 0) + profile.timeDeltas[i]! / 1000);
+  }
+  return ms;
+}
+
+export interface Share {
+  /** Process CPU in the metered window (the profiler's own thread included). */
+  cpuMs: number;
+  /** Main-thread time in the window's samples, not idle. */
+  busyMs: number;
+  packageMs: number;
+  gcMs: number;
+  /** The package's milliseconds per file, largest first. */
+  files: Array<[string, number]>;
+}
+
+/**
+ * One server of `way` under --cpu-prof (sampling every `intervalUs`), `calls` calls for `warm`
+ * seconds unmetered, then `seconds` metered; the window's samples attributed.
+ */
+export async function measureShare(
+  way: Way,
+  options: { modelUrl: string; otlpUrl: string; calls: number; warm: number; seconds: number; intervalUs: number; keepProfile?: boolean },
+): Promise<Share> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'attribute-'));
+  try {
+    // The profile is written only on a normal exit.
+    const exitOnSigint = 'data:text/javascript,process.on("SIGINT",()=>process.exit(0))';
+    const forkedAt = performance.now();
+    const { child, url } = await forkServer(way, {
+      modelUrl: options.modelUrl,
+      otlpUrl: options.otlpUrl,
+      env: { LOG_POLICY_QUIET: '1' },
+      extraArgv: ['--import', exitOnSigint, '--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${options.intervalUs}`],
+      stderr: 'inherit',
+    });
+    await driveCalls(url, options.calls, options.warm, 'w');
+    // The profile starts as the process does, a few ms after the fork: the window is that much early at most.
+    const from = performance.now() - forkedAt;
+    child.send('start');
+    await driveCalls(url, options.calls, options.seconds, 'm');
+    child.send('stop');
+    const to = performance.now() - forkedAt;
+    const [meter] = (await once(child, 'message')) as [{ cpuMs: number }];
+    child.kill('SIGINT');
+    await once(child, 'exit');
+    const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+    if (file === undefined) throw new Error(`no profile written in ${dir}`);
+    const ms = attribute(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile, from, to);
+    const files = [...ms]
+      .filter(([owner]) => owner.startsWith('package '))
+      .map(([owner, v]): [string, number] => [owner.slice(8), v])
+      .sort((a, b) => b[1] - a[1]);
+    return {
+      cpuMs: meter.cpuMs,
+      busyMs: [...ms.values()].reduce((a, b) => a + b, 0),
+      packageMs: files.reduce((a, [, v]) => a + v, 0),
+      gcMs: ms.get('(garbage collector)') ?? 0,
+      files,
+    };
+  } finally {
+    if (options.keepProfile) console.log(`profile kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
