@@ -3,7 +3,7 @@ import { context, createContextKey, ROOT_CONTEXT, type Context } from '@opentele
 import { callStorage, type CallHandle } from '../state/callContext.ts';
 import { heldRegistry } from '../state/apiRegistry.ts';
 
-/** A call that runs code in its scope; the two fields are its memo of the context manager. */
+/** A call that runs code in its scope; its fields below `ctx` are its memo of the context manager. */
 export interface RunnableCall extends CallHandle {
   /** The call's OpenTelemetry context (its id and its span over the parent). */
   readonly ctx: Context;

@@ -7,7 +7,7 @@ import { approximateSize } from '../pipeline/hooks/recorder/recordSize.ts';
 import { eventRecord } from '../api/eventRecord.ts';
 import { LayerContext } from '../api/LayerContext.ts';
 import { CALL_ID_KEY, type PendingCall } from '../state/callContext.ts';
-import { callFrame, runInCall, type RunnableCall } from '../api/runInCall.ts';
+import { runInCall, type RunnableCall } from '../api/runInCall.ts';
 import type { FlatTable } from '../state/flatTable.ts';
 import { safeAttributes, type CallName, type CallProtocol } from './protocols.ts';
 import type { CallsCounters } from './CallsCounters.ts';
@@ -95,11 +95,6 @@ export class AutoCall implements PendingCall, RunnableCall {
 
   run<T>(fn: () => T): T {
     return runInCall(this, fn, undefined);
-  }
-
-  /** The frame the socket's every event runs in (see callFrame). */
-  frameNow(): AsyncResource {
-    return callFrame(this);
   }
 
   hold(processor: LogRecordProcessor, record: ReadWriteLogRecord, ctx: Context | undefined): boolean {

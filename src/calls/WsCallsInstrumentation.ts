@@ -4,6 +4,7 @@ import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped, ty
 import type { Attributes } from '@opentelemetry/api';
 import { loadCallsConfig } from '../config/callsConfig.ts';
 import { CALL_ID } from '../config/envReaders.ts';
+import { callFrame } from '../api/runInCall.ts';
 import { AutoCall, type CallHost, type CallTimers, type FallbackSource } from './AutoCall.ts';
 import { CallsCounters, type CallsStats } from './CallsCounters.ts';
 import { pathMatcher } from './pathGlob.ts';
@@ -158,13 +159,13 @@ export class WsCallsInstrumentation extends InstrumentationBase<CallsOptions> {
         if (call.pending) call.inspect(args[0], args[1]);
       } else if (event === 'close') {
         try {
-          return call.frameNow().runInAsyncScope(emit, this, event, ...args);
+          return callFrame(call).runInAsyncScope(emit, this, event, ...args);
         } finally {
           // After the app's own close listeners, so their records come before CALL_END.
           call.end(args[0]);
         }
       }
-      return call.frameNow().runInAsyncScope(emit, this, event, ...args);
+      return callFrame(call).runInAsyncScope(emit, this, event, ...args);
     };
     return call;
   }
