@@ -22,7 +22,14 @@ try {
   });
   const pct = (v: number) => `${((100 * v) / share.busyMs).toFixed(2)} %`;
   console.log(`${way}, ${calls} calls, ${seconds} s after ${warm} s: process CPU ${share.cpuMs.toFixed(0)} ms; main thread busy ${share.busyMs.toFixed(0)} ms in samples`);
-  console.log(`  the package: ${share.packageMs.toFixed(1)} ms, ${pct(share.packageMs)}; the GC: ${pct(share.gcMs)}`);
+  console.log(
+    `  the package: ${share.packageMs.toFixed(1)} ms, ${pct(share.packageMs)} of the main thread, ${(100 * share.processShare).toFixed(2)} % of the process; the GC: ${pct(share.gcMs)}`,
+  );
+  console.log(
+    `  CPU by thread: ${Object.entries(share.threadMs)
+      .map(([name, ms]) => `${name} ${ms} ms`)
+      .join(', ')}`,
+  );
   for (const [file, v] of share.files.slice(0, 12)) console.log(`  ${v.toFixed(1).padStart(7)} ms ${pct(v).padStart(8)}  ${file}`);
 } finally {
   await model.close();

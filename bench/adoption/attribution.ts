@@ -4,7 +4,9 @@
 // whichever called them. Both shares come from one process at one moment, so the machine's moment,
 // which moves a timed ratio by ±15 % on a shared VM, cancels. It cannot see a cost the package causes
 // inside the app's own code, the GC's helper threads or the kernel (the GC's main-thread share is
-// reported; compare the server without the package).
+// reported; compare the server without the package). The share that the goal's ratio turns on is
+// of the process's CPU: the main thread's share, times the main thread's CPU, over the CPU of every
+// thread but the profiler's own (the kernel's work for the sockets and V8's helper threads are in it).
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +26,8 @@ interface Profile {
 }
 
 const PACKAGE = /\/src\/(?:api|bridges|calls|config|pipeline|policy|sdk|state)\/|\/src\/(?:register|index)\.ts|@opentelemetry\/|import-in-the-middle|require-in-the-middle|shimmer/;
+/** V8's CPU profiler samples from its own thread: its CPU is the measurement's, not the server's. */
+const PROFILER_THREAD = 'v8:ProfEvntProc';
 const APP = /\/bench\/adoption\/voiceServer\.mjs|\/node_modules\/ws\//;
 
 /** Milliseconds of the window [fromMs, toMs) (from the profile's start) per owner, and per package file. */
@@ -64,9 +68,14 @@ function attribute(profile: Profile, fromMs: number, toMs: number) {
 export interface Share {
   /** Process CPU in the metered window (the profiler's own thread included). */
   cpuMs: number;
+  /** The window's CPU by thread name (`main`, `V8Worker`, the profiler's `v8:ProfEvntProc`...), 10 ms ticks. */
+  threadMs: Record<string, number>;
   /** Main-thread time in the window's samples, not idle. */
   busyMs: number;
   packageMs: number;
+  /** The package's share of the main thread's busy time, and of the process's CPU without the profiler's thread (both 0–1). */
+  mainShare: number;
+  processShare: number;
   gcMs: number;
   /** The package's milliseconds per file, largest first. */
   files: Array<[string, number]>;
@@ -99,20 +108,30 @@ export async function measureShare(
     await driveCalls(url, options.calls, options.seconds, 'm');
     child.send('stop');
     const to = performance.now() - forkedAt;
-    const [meter] = (await once(child, 'message')) as [{ cpuMs: number }];
+    const [meter] = (await once(child, 'message')) as [{ cpuMs: number; threadMs: Record<string, number> }];
     child.kill('SIGINT');
     await once(child, 'exit');
     const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
     if (file === undefined) throw new Error(`no profile written in ${dir}`);
+    if (options.keepProfile) console.log(`metered window: ${from.toFixed(0)}–${to.toFixed(0)} ms from the profile's start`);
     const ms = attribute(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile, from, to);
     const files = [...ms]
       .filter(([owner]) => owner.startsWith('package '))
       .map(([owner, v]): [string, number] => [owner.slice(8), v])
       .sort((a, b) => b[1] - a[1]);
+    const busyMs = [...ms.values()].reduce((a, b) => a + b, 0);
+    const packageMs = files.reduce((a, [, v]) => a + v, 0);
+    const threads = Object.entries(meter.threadMs);
+    const main = meter.threadMs['main'];
+    if (main === undefined) throw new Error('the server reported no CPU by thread (is there a /proc?)');
+    const withoutProfiler = threads.filter(([name]) => name !== PROFILER_THREAD).reduce((a, [, v]) => a + v, 0);
     return {
       cpuMs: meter.cpuMs,
-      busyMs: [...ms.values()].reduce((a, b) => a + b, 0),
-      packageMs: files.reduce((a, [, v]) => a + v, 0),
+      threadMs: meter.threadMs,
+      busyMs,
+      packageMs,
+      mainShare: packageMs / busyMs,
+      processShare: ((packageMs / busyMs) * main) / withoutProfiler,
       gcMs: ms.get('(garbage collector)') ?? 0,
       files,
     };

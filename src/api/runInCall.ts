@@ -1,5 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
-import { context, createContextKey, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import { context, createContextKey, ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
 import { callStorage, type CallHandle } from '../state/callContext.ts';
 import { heldRegistry } from '../state/apiRegistry.ts';
 
@@ -56,6 +56,20 @@ export function runInCall<A extends unknown[], R>(call: RunnableCall, fn: (...ar
  */
 export function callFrame(call: RunnableCall): AsyncResource {
   seeManager(call);
-  call.frame ??= runInCall(call, () => new AsyncResource('otel-log-policy.call'), undefined);
+  if (call.frame !== undefined) return call.frame;
+  const capture = () => new AsyncResource('otel-log-policy.call');
+  // The frame keeps the call in the package's storage too (once, not per event): a socket handle
+  // moved into it still names the call if another context manager is registered later.
+  call.frame = runInCall(call, call.managerCarries ? () => callStorage.run(call, capture) : capture, undefined);
   return call.frame;
+}
+
+/**
+ * Is the call's scope the one running now, as `runInCall` or its frame would set it? A socket whose
+ * handle was moved into the call's frame delivers its events already in it; others need the switch.
+ */
+export function isRunning(call: RunnableCall): boolean {
+  seeManager(call);
+  if (call.managerCarries) return (call.managerSeen as ContextManager).active() === call.ctx;
+  return callStorage.getStore() === call;
 }

@@ -5,6 +5,11 @@ export interface CallsStats {
   ended: number;
   /** Calls by what named them: a protocol's name, `url`, `header` or `generated`. */
   namedBy: Record<string, number>;
+  /**
+   * Calls whose socket's handle now runs in the call (its events arrive there without a switch each;
+   * see moveHandleHere). The others' events are switched into the call one by one.
+   */
+  handlesMoved: number;
   /** Calls the app scoped itself with `startCall` before they were named: they took its id and stayed silent. */
   claimed: number;
   /** Records held until their call was named, and calls named early because their hold was full. */
@@ -20,6 +25,7 @@ export interface CallsStats {
 export class CallsCounters {
   opened = 0;
   ended = 0;
+  handlesMoved = 0;
   claimed = 0;
   heldRecords = 0;
   heldOverflows = 0;
@@ -34,7 +40,7 @@ export class CallsCounters {
   }
 
   snapshot(): CallsStats {
-    const { opened, ended, claimed, heldRecords, heldOverflows, invalidIds, oversizedMessages, unparsedMessages } = this;
-    return { opened, ended, claimed, namedBy: Object.fromEntries(this.byName), heldRecords, heldOverflows, invalidIds, oversizedMessages, unparsedMessages };
+    const { opened, ended, handlesMoved, claimed, heldRecords, heldOverflows, invalidIds, oversizedMessages, unparsedMessages } = this;
+    return { opened, ended, handlesMoved, claimed, namedBy: Object.fromEntries(this.byName), heldRecords, heldOverflows, invalidIds, oversizedMessages, unparsedMessages };
   }
 }

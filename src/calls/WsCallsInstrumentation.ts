@@ -1,13 +1,15 @@
+import { executionAsyncId } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { Attributes } from '@opentelemetry/api';
 import { loadCallsConfig } from '../config/callsConfig.ts';
 import { CALL_ID } from '../config/envReaders.ts';
-import { callFrame } from '../api/runInCall.ts';
+import { callFrame, isRunning } from '../api/runInCall.ts';
 import { AutoCall, type CallHost, type CallTimers, type FallbackSource } from './AutoCall.ts';
 import { CallsCounters, type CallsStats } from './CallsCounters.ts';
 import { pathMatcher } from './pathGlob.ts';
+import { moveHandleHere } from './socketHandle.ts';
 import { CALL_PROTOCOLS, type CallProtocol } from './protocols.ts';
 
 /** The `ws` releases whose `WebSocketServer.prototype.handleUpgrade(req, socket, head, cb)` this hooks. */
@@ -129,7 +131,7 @@ export class WsCallsInstrumentation extends InstrumentationBase<CallsOptions> {
       return original.call(this, req, socket, head, (ws, request) => {
         let call: AutoCall | undefined;
         try {
-          call = instrumentation.open(request ?? req, ws);
+          call = instrumentation.open(request ?? req, ws, socket);
         } catch {
           call = undefined; // Never cost the app its connection.
         }
@@ -138,7 +140,7 @@ export class WsCallsInstrumentation extends InstrumentationBase<CallsOptions> {
     };
   }
 
-  private open(request: IncomingMessage, ws: WsSocket): AutoCall | undefined {
+  private open(request: IncomingMessage, ws: WsSocket, socket: unknown): AutoCall | undefined {
     const host = this.hostOf();
     let url: URL | undefined;
     try {
@@ -152,21 +154,32 @@ export class WsCallsInstrumentation extends InstrumentationBase<CallsOptions> {
     const attributes: Attributes = { 'url.path': path.slice(0, 256), 'call.transport': 'websocket' };
     const call = new AutoCall(host, fallbackId, source, attributes);
     const emit = ws.emit;
+    // Moved into the call's frame, the socket's handle delivers its events already in the call
+    // (see moveHandleHere); those take no switch and no lookup, only the check of its async id.
+    const handleId = callFrame(call).runInAsyncScope(moveHandleHere, undefined, socket);
+    if (handleId !== undefined) host.counters.handlesMoved++;
+    let naming = true;
     // Every event of the socket, whatever registered its listener (on, once, addEventListener, onmessage).
-    // The frame is entered straight from here: the socket's ~50 events a second pay one call, not three.
-    ws.emit = function emitInCall(this: WsSocket, event, ...args) {
+    ws.emit = function emitInCall(this: WsSocket, event: string | symbol, ...args: unknown[]): boolean {
       if (event === 'message') {
-        if (call.pending) call.inspect(args[0], args[1]);
+        if (naming) {
+          call.inspect(args[0], args[1]);
+          naming = call.pending;
+        }
       } else if (event === 'close') {
         try {
-          return callFrame(call).runInAsyncScope(emit, this, event, ...args);
+          return inCall(this, event, args);
         } finally {
           // After the app's own close listeners, so their records come before CALL_END.
           call.end(args[0]);
         }
       }
-      return callFrame(call).runInAsyncScope(emit, this, event, ...args);
+      if (executionAsyncId() === handleId) return emit.call(this, event, ...args);
+      return inCall(this, event, args);
     };
+    // An event from anywhere else (a tick, a timer, the app's own emit): switched in unless already there.
+    const inCall = (self: WsSocket, event: string | symbol, args: unknown[]): boolean =>
+      isRunning(call) ? emit.call(self, event, ...args) : callFrame(call).runInAsyncScope(emit, self, event, ...args);
     return call;
   }
 }

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SeverityNumber } from '@opentelemetry/api';
+import { context, SeverityNumber } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { ReadableLogRecord as SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -21,7 +22,7 @@ const acme: CallProtocol = {
 };
 const instrumentation = new WsCallsInstrumentation({ paths: ['/media-stream', '/media', '/acme/*'], protocols: [acme], timers, now: () => timers.now });
 const WebSocket = createRequire(import.meta.url)('ws') as typeof import('ws').default;
-const { startFastifyServer, startModel, startWsServer } = await import('../fixtures/voiceServers.ts');
+const { startFastifyServer, startModel, startPinnedHandleServer, startWsServer } = await import('../fixtures/voiceServers.ts');
 type Server = Awaited<ReturnType<typeof startModel>>;
 
 let p: Pipeline;
@@ -46,10 +47,13 @@ afterAll(async () => {
   instrumentation.disable();
 });
 
+// The third server's socket handle cannot move into the call (see moveHandleHere): its events take
+// the switch one by one, and the calls must come out the same.
 describe.each([
-  ['ws WebSocketServer', startWsServer],
-  ['fastify + @fastify/websocket', startFastifyServer],
-] as const)('%s: each media stream is a call, named by its Twilio CallSid', (_, start) => {
+  ['ws WebSocketServer', startWsServer, true],
+  ['fastify + @fastify/websocket', startFastifyServer, true],
+  ['ws on a socket whose handle cannot move', startPinnedHandleServer, false],
+] as const)('%s: each media stream is a call, named by its Twilio CallSid', (_, start, moves) => {
   let server: Awaited<ReturnType<typeof startWsServer>>;
   beforeAll(async () => {
     p = pipeline({ LOG_POLICY_MODE: 'development' }, { global: true });
@@ -58,7 +62,8 @@ describe.each([
   afterAll(() => server.close());
 
   test('three calls at once: lifecycle, ids, records before naming, timers, promises, the model socket, after the end', async () => {
-    const sids = ['CA0001', 'CA0002', 'CA0003'].map((s) => `${s}${start === startWsServer ? 'w' : 'f'}`);
+    const sids = ['CA0001', 'CA0002', 'CA0003'].map((s) => `${s}${start === startWsServer ? 'w' : start === startFastifyServer ? 'f' : 'p'}`);
+    const movedBefore = instrumentation.stats().handlesMoved;
     await Promise.all(sids.map((callSid, i) => twilioCall(server.url, { callSid, frames: 10 + i * 5 })));
     await until(() => sids.every((id) => ofCall(id).some((r) => r.body === 'Disconnected from the model')), 'every model socket closed');
 
@@ -93,6 +98,7 @@ describe.each([
     }
     // No record of the server went out without a call, and none under another call's id.
     expect(p.records().filter((r) => r.instrumentationScope.name === 'voice' && !sids.includes(String(r.attributes['call.id'])))).toEqual([]);
+    expect(instrumentation.stats().handlesMoved - movedBefore).toBe(moves ? sids.length : 0);
     const stats = p.processor.stats();
     expect(stats.afterEnd).toBe(sids.length);
     expect(stats.callsOpen).toBe(0);
@@ -154,6 +160,28 @@ describe('naming without a protocol message, and bad input', () => {
     expect(after.unparsedMessages - before.unparsedMessages).toBe(1);
     expect(after.oversizedMessages - before.oversizedMessages).toBe(1);
     expect(p.records().some((r) => String(r.attributes['call.id']).length > 256)).toBe(false);
+  });
+
+  test('a context manager registered while a call is open: what its socket delivers afterwards still carries the call', async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    try {
+      const socket = await connect('/media-stream', [JSON.stringify({ event: 'start', start: { callSid: 'CA-swap', streamSid: 'MZ-swap' } })]);
+      await until(() => ofCall('CA-swap').some((r) => r.body === 'Incoming stream has started MZ-swap'), 'the start in the call');
+      context.disable();
+      context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+      socket.send(JSON.stringify({ event: 'mark', mark: { name: 'm1' } }));
+      await until(() => p.records().some((r) => r.body === 'mark received'), 'the mark');
+      await closeAndWait(socket);
+      await until(() => ended('CA-swap'), 'CALL_END');
+      expect(
+        p
+          .records()
+          .filter((r) => r.body === 'mark received' || r.body === 'Client disconnected')
+          .map((r) => r.attributes['call.id']),
+      ).toEqual(['CA-swap', 'CA-swap']);
+    } finally {
+      context.disable();
+    }
   });
 
   test('a connection that never sends start is named at the deadline (x-call-id header), its early records released in order', async () => {
