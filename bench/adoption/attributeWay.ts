@@ -20,15 +20,16 @@ try {
     intervalUs: Number(process.env.PROF_INTERVAL ?? 250),
     keepProfile: process.env.KEEP_PROFILE !== undefined,
   });
-  const pct = (v: number) => `${((100 * v) / share.busyMs).toFixed(2)} %`;
-  console.log(`${way}, ${calls} calls, ${seconds} s after ${warm} s: process CPU ${share.cpuMs.toFixed(0)} ms; main thread busy ${share.busyMs.toFixed(0)} ms in samples`);
-  console.log(
-    `  the package: ${share.packageMs.toFixed(1)} ms, ${pct(share.packageMs)} of the main thread, ${(100 * share.processShare).toFixed(2)} % of the process; the GC: ${pct(share.gcMs)}`,
-  );
+  const main = share.threadMs['main']!;
+  const pct = (v: number) => `${((100 * v) / main).toFixed(2)} %`;
+  console.log(`${way}, ${calls} calls, ${seconds} s after ${warm} s: process CPU ${share.cpuMs.toFixed(0)} ms; ${share.samples} samples of the main thread busy`);
   console.log(
     `  CPU by thread: ${Object.entries(share.threadMs)
       .map(([name, ms]) => `${name} ${ms} ms`)
       .join(', ')}`,
+  );
+  console.log(
+    `  the package: ${share.packageMs.toFixed(1)} ms, ${pct(share.packageMs)} of the main thread, ${(100 * share.processShare).toFixed(2)} % of the process without the profiler; the GC: ${(100 * share.gcShare).toFixed(2)} %`,
   );
   for (const [file, v] of share.files.slice(0, 12)) console.log(`  ${v.toFixed(1).padStart(7)} ms ${pct(v).padStart(8)}  ${file}`);
 } finally {

@@ -1,5 +1,6 @@
 // The package's own share of a voice server's CPU, from an in-process profile: each sample of the
-// metered window goes to the nearest frame above it that is the package's (this package's src/,
+// metered window counts once (a sample's time delta is wall time: one taken after the thread was
+// off the CPU for 10 ms would carry those 10 ms to wherever it landed) and goes to the nearest frame above it that is the package's (this package's src/,
 // @opentelemetry/*, the module hooks) or the app's (the server, `ws`); Node's own frames go to
 // whichever called them. Both shares come from one process at one moment, so the machine's moment,
 // which moves a timed ratio by ±15 % on a shared VM, cancels. It cannot see a cost the package causes
@@ -28,9 +29,11 @@ interface Profile {
 const PACKAGE = /\/src\/(?:api|bridges|calls|config|pipeline|policy|sdk|state)\/|\/src\/(?:register|index)\.ts|@opentelemetry\/|import-in-the-middle|require-in-the-middle|shimmer/;
 /** V8's CPU profiler samples from its own thread: its CPU is the measurement's, not the server's. */
 const PROFILER_THREAD = 'v8:ProfEvntProc';
+/** The package's socket wrapper and the frame switch it may call: the `emit` they call is the app's dispatch. */
+const DISPATCHERS = new Set(['emitInCall', 'runInAsyncScope']);
 const APP = /\/bench\/adoption\/voiceServer\.mjs|\/node_modules\/ws\//;
 
-/** Milliseconds of the window [fromMs, toMs) (from the profile's start) per owner, and per package file. */
+/** Samples of the window [fromMs, toMs) (from the profile's start) per owner, and per package file. */
 function attribute(profile: Profile, fromMs: number, toMs: number) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
@@ -46,13 +49,13 @@ function attribute(profile: Profile, fromMs: number, toMs: number) {
     if (PACKAGE.test(url)) owner = `package ${url.replace(/^.*\/node_modules\/|^.*\/src\//, '')}`;
     else if (APP.test(url)) owner = 'app';
     // The listeners' dispatch under the package's socket wrapper is the app's: it pays it without the package too.
-    else if (functionName === 'emit' && url === 'node:events' && up !== undefined && byId.get(up)!.callFrame.functionName === 'runInAsyncScope') owner = 'app';
+    else if (functionName === 'emit' && url === 'node:events' && up !== undefined && DISPATCHERS.has(byId.get(up)!.callFrame.functionName)) owner = 'app';
     else if (up === undefined || byId.get(up)!.callFrame.functionName === '(root)') owner = functionName || 'node';
     else owner = ownerOf(up);
     owners.set(id, owner);
     return owner;
   };
-  const ms = new Map<string, number>();
+  const samples = new Map<string, number>();
   let t = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     t += profile.timeDeltas[i]! / 1000;
@@ -60,9 +63,9 @@ function attribute(profile: Profile, fromMs: number, toMs: number) {
     const id = profile.samples[i]!;
     if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
     const owner = ownerOf(id);
-    ms.set(owner, (ms.get(owner) ?? 0) + profile.timeDeltas[i]! / 1000);
+    samples.set(owner, (samples.get(owner) ?? 0) + 1);
   }
-  return ms;
+  return samples;
 }
 
 export interface Share {
@@ -70,14 +73,16 @@ export interface Share {
   cpuMs: number;
   /** The window's CPU by thread name (`main`, `V8Worker`, the profiler's `v8:ProfEvntProc`...), 10 ms ticks. */
   threadMs: Record<string, number>;
-  /** Main-thread time in the window's samples, not idle. */
-  busyMs: number;
-  packageMs: number;
-  /** The package's share of the main thread's busy time, and of the process's CPU without the profiler's thread (both 0–1). */
+  /** The window's samples of the main thread, not idle. */
+  samples: number;
+  /** The package's share of those samples, and the main thread's CPU in that share. */
   mainShare: number;
+  packageMs: number;
+  /** `packageMs` over the CPU of every thread but the profiler's: what the goal's ratio turns on (0–1). */
   processShare: number;
-  gcMs: number;
-  /** The package's milliseconds per file, largest first. */
+  /** The GC's share of the main thread's samples. */
+  gcShare: number;
+  /** The package's main-thread CPU per file (ms, as `packageMs`), largest first. */
   files: Array<[string, number]>;
 }
 
@@ -114,25 +119,27 @@ export async function measureShare(
     const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
     if (file === undefined) throw new Error(`no profile written in ${dir}`);
     if (options.keepProfile) console.log(`metered window: ${from.toFixed(0)}–${to.toFixed(0)} ms from the profile's start`);
-    const ms = attribute(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile, from, to);
-    const files = [...ms]
-      .filter(([owner]) => owner.startsWith('package '))
-      .map(([owner, v]): [string, number] => [owner.slice(8), v])
-      .sort((a, b) => b[1] - a[1]);
-    const busyMs = [...ms.values()].reduce((a, b) => a + b, 0);
-    const packageMs = files.reduce((a, [, v]) => a + v, 0);
-    const threads = Object.entries(meter.threadMs);
+    const counts = attribute(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Profile, from, to);
     const main = meter.threadMs['main'];
     if (main === undefined) throw new Error('the server reported no CPU by thread (is there a /proc?)');
-    const withoutProfiler = threads.filter(([name]) => name !== PROFILER_THREAD).reduce((a, [, v]) => a + v, 0);
+    const busy = [...counts.values()].reduce((a, b) => a + b, 0);
+    const msOf = (n: number) => (n / busy) * main;
+    const files = [...counts]
+      .filter(([owner]) => owner.startsWith('package '))
+      .map(([owner, n]): [string, number] => [owner.slice(8), msOf(n)])
+      .sort((a, b) => b[1] - a[1]);
+    const packageMs = files.reduce((a, [, v]) => a + v, 0);
+    const withoutProfiler = Object.entries(meter.threadMs)
+      .filter(([name]) => name !== PROFILER_THREAD)
+      .reduce((a, [, v]) => a + v, 0);
     return {
       cpuMs: meter.cpuMs,
       threadMs: meter.threadMs,
-      busyMs,
+      samples: busy,
+      mainShare: packageMs / main,
       packageMs,
-      mainShare: packageMs / busyMs,
-      processShare: ((packageMs / busyMs) * main) / withoutProfiler,
-      gcMs: ms.get('(garbage collector)') ?? 0,
+      processShare: packageMs / withoutProfiler,
+      gcShare: (counts.get('(garbage collector)') ?? 0) / busy,
       files,
     };
   } finally {

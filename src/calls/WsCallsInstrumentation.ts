@@ -1,5 +1,6 @@
 import { executionAsyncId } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { Attributes } from '@opentelemetry/api';
@@ -11,6 +12,68 @@ import { CallsCounters, type CallsStats } from './CallsCounters.ts';
 import { pathMatcher } from './pathGlob.ts';
 import { moveHandleHere } from './socketHandle.ts';
 import { CALL_PROTOCOLS, type CallProtocol } from './protocols.ts';
+
+/** Where a socket that is a call keeps its call and what its `emit` was. */
+const SOCKET_CALL = Symbol('otel-log-policy.socketCall');
+interface SocketCall {
+  readonly call: AutoCall;
+  readonly emit: WsSocket['emit'];
+  /** The handle's async id once moved into the call (see moveHandleHere). */
+  readonly handleId: number | undefined;
+  /** Until the call is named, its messages are inspected for the name. */
+  naming: boolean;
+}
+type OwnedSocket = WsSocket & { [SOCKET_CALL]?: SocketCall };
+
+/**
+ * Every socket's `emit` while it is a call: one function for all of them, so the call site in `ws`
+ * sees one target however many calls are open. Every event goes through it, whatever registered
+ * its listener (on, once, addEventListener, onmessage).
+ */
+function emitInCall(this: OwnedSocket, event: string | symbol, ...args: unknown[]): boolean {
+  const owned = this[SOCKET_CALL];
+  // Called on another object (an emit copied elsewhere): not a call's socket.
+  if (owned === undefined) return EventEmitter.prototype.emit.call(this, event, ...args);
+  if (event === 'message') {
+    if (owned.naming) {
+      owned.call.inspect(args[0], args[1]);
+      owned.naming = owned.call.pending;
+    }
+  } else if (event === 'close') {
+    try {
+      return switchedIn(this, owned, event, args);
+    } finally {
+      // After the app's own close listeners, so their records come before CALL_END.
+      owned.call.end(args[0]);
+    }
+  }
+  if (executionAsyncId() !== owned.handleId) return switchedIn(this, owned, event, args);
+  // passOn, written out: in a voice server each level of call on this path costs about as much as
+  // the rest of it (every event runs with cold caches after the system calls that brought it).
+  const { emit } = owned;
+  if (args.length === 2) return emit.call(this, event, args[0], args[1]);
+  if (args.length === 1) return emit.call(this, event, args[0]);
+  return passOn(this, emit, event, args);
+}
+
+/** `emit(event, ...args)` with the arguments as they came, by fixed arity where it can (the events of `ws` carry at most two). */
+function passOn(socket: WsSocket, emit: WsSocket['emit'], event: string | symbol, args: unknown[]): boolean {
+  switch (args.length) {
+    case 0:
+      return emit.call(socket, event);
+    case 1:
+      return emit.call(socket, event, args[0]);
+    case 2:
+      return emit.call(socket, event, args[0], args[1]);
+    default:
+      return emit.call(socket, event, ...args);
+  }
+}
+
+/** An event from anywhere but the moved handle (a tick, a timer, the app's own emit): switched into the call unless already there. */
+function switchedIn(socket: WsSocket, { call, emit }: SocketCall, event: string | symbol, args: unknown[]): boolean {
+  return isRunning(call) ? passOn(socket, emit, event, args) : callFrame(call).runInAsyncScope(emit, socket, event, ...args);
+}
 
 /** The `ws` releases whose `WebSocketServer.prototype.handleUpgrade(req, socket, head, cb)` this hooks. */
 export const SUPPORTED_WS_VERSIONS: readonly string[] = Object.freeze(['>=8.0.0 <9']);
@@ -153,33 +216,13 @@ export class WsCallsInstrumentation extends InstrumentationBase<CallsOptions> {
     const [fallbackId, source] = fallbackOf(request, url);
     const attributes: Attributes = { 'url.path': path.slice(0, 256), 'call.transport': 'websocket' };
     const call = new AutoCall(host, fallbackId, source, attributes);
-    const emit = ws.emit;
     // Moved into the call's frame, the socket's handle delivers its events already in the call
     // (see moveHandleHere); those take no switch and no lookup, only the check of its async id.
     const handleId = callFrame(call).runInAsyncScope(moveHandleHere, undefined, socket);
     if (handleId !== undefined) host.counters.handlesMoved++;
-    let naming = true;
-    // Every event of the socket, whatever registered its listener (on, once, addEventListener, onmessage).
-    ws.emit = function emitInCall(this: WsSocket, event: string | symbol, ...args: unknown[]): boolean {
-      if (event === 'message') {
-        if (naming) {
-          call.inspect(args[0], args[1]);
-          naming = call.pending;
-        }
-      } else if (event === 'close') {
-        try {
-          return inCall(this, event, args);
-        } finally {
-          // After the app's own close listeners, so their records come before CALL_END.
-          call.end(args[0]);
-        }
-      }
-      if (executionAsyncId() === handleId) return emit.call(this, event, ...args);
-      return inCall(this, event, args);
-    };
-    // An event from anywhere else (a tick, a timer, the app's own emit): switched in unless already there.
-    const inCall = (self: WsSocket, event: string | symbol, args: unknown[]): boolean =>
-      isRunning(call) ? emit.call(self, event, ...args) : callFrame(call).runInAsyncScope(emit, self, event, ...args);
+    const owned = ws as OwnedSocket;
+    owned[SOCKET_CALL] = { call, emit: ws.emit, handleId, naming: true };
+    owned.emit = emitInCall;
     return call;
   }
 }
