@@ -9,12 +9,12 @@ interface SocketWithHandle {
  * its reads, and the websocket events they emit, arrive in the call without a switch per event
  * (about 2 µs each in a voice server, for 50 or more events a second per call). Node's HTTP agent
  * moves a reused keep-alive socket's handle the same way (`asyncReset`, then the socket's own
- * async id); async_hooks see the handle initialised again, as they do there. Returns false where
- * the socket has no such handle (another runtime, a socket-like stream): its events then switch
- * into the call one by one, as before.
+ * async id); async_hooks see the handle initialised again, as they do there.
  *
  * Returns the handle's new async id: while one of its callbacks runs, `executionAsyncId()` is that
- * id, which tells an event straight from the handle (already in the frame) from one emitted elsewhere.
+ * id, which tells an event straight from the handle (already in the frame) from one emitted
+ * elsewhere. Undefined where the socket has no such handle (another runtime, a socket-like
+ * stream): its events then switch into the call one by one, as before.
  */
 export function moveHandleHere(socket: unknown): number | undefined {
   const handle = (socket as SocketWithHandle | null | undefined)?._handle;
