@@ -20,7 +20,7 @@ interface SocketCall {
   readonly emit: WsSocket['emit'];
   /** The handle's async id once moved into the call (see moveHandleHere). */
   readonly handleId: number | undefined;
-  /** Until the call is named, its messages are inspected for the name. */
+  /** Until the call is named, its messages are inspected for the name (`call.pending`, kept here so a named call's events never touch the call). */
   naming: boolean;
 }
 type OwnedSocket = WsSocket & { [SOCKET_CALL]?: SocketCall };
